@@ -1,0 +1,164 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { ArticleDraft } from "./article.js";
+import { articleId, articleIdentity, contentHash, normalizeUrl } from "./article.js";
+import { canonicalJurisdictions, inferJurisdictions, inferTopics } from "./infer.js";
+import { parseJsonArticles } from "./parse-json.js";
+import { parseMarkdown } from "./parse-markdown.js";
+import { parseScrapedText } from "./parse-scraped-text.js";
+import type { ArticleOrigin, ArticleRecord, ArticleStore, StoreChange } from "./store.js";
+import { RegbotError } from "../errors.js";
+
+/** What an ingest run did. The JSON form of `regbot ingest --json` is exactly this object. */
+export interface IngestReport {
+  added: number;
+  updated: number;
+  unchanged: number;
+  rejected: Array<{ path: string; reason: string }>;
+}
+
+/** File endings ingestion understands, each with its parser. */
+export const ARTICLE_EXTENSIONS = [".txt", ".md", ".markdown", ".json"] as const;
+
+/** Files larger than this are refused rather than read into memory. */
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+const BATCH = 500;
+
+/** Options of {@link ingestPaths}. */
+export interface IngestOptions {
+  readonly origin?: ArticleOrigin;
+  /** Called after each file with how many files are done and how many there are. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Called with every committed batch, so the search index can follow. */
+  readonly onChange?: (change: StoreChange) => void;
+}
+
+/**
+ * Ingests files and folders (recursively) into the store. One bad file never stops the rest; every rejected
+ * input is reported with its path and the reason. Idempotent: the same input again changes nothing.
+ */
+export function ingestPaths(store: ArticleStore, inputs: readonly string[], options: IngestOptions = {}): IngestReport & { identities: Set<string> } {
+  const report: IngestReport = { added: 0, updated: 0, unchanged: 0, rejected: [] };
+  const identities = new Set<string>();
+  const files: string[] = [];
+  for (const input of inputs) collectFiles(input, files, report, true);
+
+  let pending: ArticleRecord[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const { outcomes, change } = store.upsertMany(pending, { origin: options.origin ?? "user", revive: (options.origin ?? "user") === "user" });
+    for (const outcome of outcomes) report[outcome]++;
+    if (change.upserted.length) options.onChange?.(change);
+    pending = [];
+  };
+
+  files.forEach((file, index) => {
+    for (const item of parseFile(file)) {
+      if ("error" in item) {
+        report.rejected.push({ path: item.path, reason: item.error });
+        continue;
+      }
+      const record = toRecord(item.draft);
+      if (identities.has(record.identity)) {
+        report.unchanged++;
+        continue;
+      }
+      identities.add(record.identity);
+      pending.push(record);
+    }
+    if (pending.length >= BATCH) flush();
+    options.onProgress?.(index + 1, files.length);
+  });
+  flush();
+  return { ...report, identities };
+}
+
+function collectFiles(input: string, files: string[], report: IngestReport, explicit: boolean): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(input);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    report.rejected.push({ path: input, reason: code === "ENOENT" ? "no such file or folder" : code === "EACCES" ? "permission denied" : `cannot read (${code ?? "unknown error"})` });
+    return;
+  }
+  if (stat.isDirectory()) {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(input).sort();
+    } catch {
+      report.rejected.push({ path: input, reason: "cannot list this folder (permission denied?)" });
+      return;
+    }
+    const before = files.length;
+    for (const entry of entries) {
+      if (entry.startsWith(".")) continue;
+      collectFiles(path.join(input, entry), files, report, false);
+    }
+    if (explicit && files.length === before && !report.rejected.some((r) => r.path.startsWith(input))) {
+      report.rejected.push({ path: input, reason: `no article files (${ARTICLE_EXTENSIONS.join(", ")}) in this folder` });
+    }
+    return;
+  }
+  const ext = path.extname(input).toLowerCase();
+  if (!(ARTICLE_EXTENSIONS as readonly string[]).includes(ext)) {
+    if (explicit) report.rejected.push({ path: input, reason: `unsupported file type "${ext || "(none)"}": use ${ARTICLE_EXTENSIONS.join(", ")}` });
+    return;
+  }
+  if (stat.size > MAX_FILE_BYTES) {
+    report.rejected.push({ path: input, reason: `file too large (${Math.round(stat.size / 1024 / 1024)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB)` });
+    return;
+  }
+  files.push(input);
+}
+
+type Parsed = { path: string; draft: ArticleDraft } | { path: string; error: string };
+
+function parseFile(file: string): Parsed[] {
+  let text: string;
+  try {
+    const bytes = fs.readFileSync(file);
+    if (bytes.length === 0 || bytes.toString("utf8").trim() === "") return [{ path: file, error: "empty file" }];
+    if (bytes.includes(0)) return [{ path: file, error: "binary file, not text" }];
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (error) {
+    if (error instanceof TypeError) return [{ path: file, error: "not UTF-8 text (save it as UTF-8)" }];
+    return [{ path: file, error: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` }];
+  }
+  const ext = path.extname(file).toLowerCase();
+  if (ext === ".json") {
+    const items = parseJsonArticles(text);
+    if ("error" in items) return [{ path: file, error: items.error }];
+    return items.map((item, i) => {
+      const where = items.length > 1 ? `${file} (item ${i + 1})` : file;
+      return "error" in item ? { path: where, error: item.error } : { path: where, draft: item };
+    });
+  }
+  const parsed = ext === ".txt" ? parseScrapedText(text) : parseMarkdown(text);
+  return ["error" in parsed ? { path: file, error: parsed.error } : { path: file, draft: parsed }];
+}
+
+/** Turns a parsed draft into a storable record: identity, id, hash, and inferred jurisdictions and topics. */
+export function toRecord(draft: ArticleDraft): ArticleRecord {
+  const url = normalizeUrl(draft.url);
+  const hash = contentHash(draft.title, draft.body);
+  const identity = articleIdentity(url, hash);
+  const given = canonicalJurisdictions(draft.jurisdictions ?? []);
+  return {
+    id: articleId(identity),
+    identity,
+    title: draft.title,
+    url,
+    source: draft.source ?? null,
+    publishedAt: draft.publishedAt ?? null,
+    jurisdictions: given.length ? given : inferJurisdictions(draft.title, draft.body),
+    topics: draft.topics?.length ? [...new Set(draft.topics.map((t) => t.toLowerCase()))] : inferTopics(draft.title, draft.body),
+    body: draft.body,
+    contentHash: hash,
+  };
+}
+
+/** Throws when nothing at all could be ingested because every input was missing. */
+export function assertSomethingToIngest(inputs: readonly string[]): void {
+  if (inputs.length === 0) throw new RegbotError("BAD_INPUT", "Name at least one file or folder to ingest, e.g. `regbot ingest data/articles`.");
+}

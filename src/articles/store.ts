@@ -1,0 +1,203 @@
+import type { Db } from "../storage/database.js";
+import { translateSqliteError } from "../storage/database.js";
+import type { Article } from "./article.js";
+
+/** An article ready to be stored: everything but the timestamps the store sets. */
+export interface ArticleRecord extends Omit<Article, "ingestedAt"> {
+  readonly identity: string;
+}
+
+/** How {@link ArticleStore.upsert} treated one record. */
+export type UpsertOutcome = "added" | "updated" | "unchanged";
+
+/** Where an article came from: the user's own ingest, or the corpus bundled with regbot. */
+export type ArticleOrigin = "user" | "bundled";
+
+/** Options of {@link ArticleStore.latest}. */
+export interface LatestOptions {
+  readonly limit: number;
+  readonly jurisdictions?: readonly string[] | undefined;
+  /** Inclusive `YYYY-MM-DD` bounds on the published date. */
+  readonly from?: string | null | undefined;
+  readonly to?: string | null | undefined;
+}
+
+/** A change to the store, as the search index needs to hear of it. */
+export interface StoreChange {
+  readonly upserted: readonly Article[];
+  readonly removed: readonly string[];
+}
+
+/** The SQLite article store. All statements are parameterised; writes run in transactions. */
+export interface ArticleStore {
+  /** Adds or updates articles in one transaction. Retracted articles come back only when `revive` is set. */
+  upsertMany(records: readonly ArticleRecord[], options: { origin: ArticleOrigin; revive: boolean }): { outcomes: UpsertOutcome[]; change: StoreChange };
+  get(id: string): Article | undefined;
+  /** Every live article, oldest id first. */
+  all(): Article[];
+  count(): number;
+  /** Newest first, optionally only in some jurisdictions (canonical names) and a published-date window. */
+  latest(options: LatestOptions): Article[];
+  /** Retracts an article: it stays as a tombstone so the bundled corpus does not bring it back. */
+  retract(id: string): boolean;
+  /** Retracts bundled articles whose identity is not in `keep` (the bundled corpus dropped them). */
+  retractBundledExcept(keep: ReadonlySet<string>): string[];
+  /** Canonical names of every jurisdiction some live article has. */
+  jurisdictions(): string[];
+  /** Grows by one with every write; the search index records the version it reflects. */
+  version(): number;
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+  readonly db: Db;
+  readonly file: string;
+}
+
+interface Row {
+  id: string;
+  identity: string;
+  title: string;
+  url: string | null;
+  source: string | null;
+  published_at: string | null;
+  jurisdictions: string;
+  topics: string;
+  body: string;
+  content_hash: string;
+  origin: string;
+  ingested_at: string;
+  retracted_at: string | null;
+}
+
+const toArticle = (row: Row): Article => ({
+  id: row.id,
+  title: row.title,
+  url: row.url,
+  source: row.source,
+  publishedAt: row.published_at,
+  jurisdictions: JSON.parse(row.jurisdictions) as string[],
+  topics: JSON.parse(row.topics) as string[],
+  body: row.body,
+  contentHash: row.content_hash,
+  ingestedAt: row.ingested_at,
+});
+
+/** Creates the store over an open, migrated database. `now` gives timestamps (a clock, for tests). */
+export function createArticleStore(db: Db, options: { file: string; now?: () => Date }): ArticleStore {
+  const now = () => (options.now?.() ?? new Date()).toISOString();
+  const guard = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      throw translateSqliteError(error, options.file);
+    }
+  };
+  const byIdentity = db.prepare<[string], Row>("SELECT * FROM articles WHERE identity = ?");
+  const insert = db.prepare(
+    `INSERT INTO articles (id, identity, title, url, source, published_at, jurisdictions, topics, body, content_hash, origin, ingested_at, updated_at)
+     VALUES (@id, @identity, @title, @url, @source, @publishedAt, @jurisdictions, @topics, @body, @contentHash, @origin, @now, @now)`,
+  );
+  const update = db.prepare(
+    `UPDATE articles SET title = @title, url = @url, source = @source, published_at = @publishedAt, jurisdictions = @jurisdictions,
+       topics = @topics, body = @body, content_hash = @contentHash, updated_at = @now, retracted_at = NULL WHERE identity = @identity`,
+  );
+  const getById = db.prepare<[string], Row>("SELECT * FROM articles WHERE id = ? AND retracted_at IS NULL");
+  const allRows = db.prepare<[], Row>("SELECT * FROM articles WHERE retracted_at IS NULL ORDER BY rowid");
+  const countRows = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM articles WHERE retracted_at IS NULL");
+  const latestRows = db.prepare<{ limit: number; jurisdictions: string | null; from: string | null; to: string | null }, Row>(
+    `SELECT * FROM articles WHERE retracted_at IS NULL
+       AND (@jurisdictions IS NULL OR EXISTS (SELECT 1 FROM json_each(articles.jurisdictions) AS j WHERE j.value IN (SELECT value FROM json_each(@jurisdictions))))
+       AND (@from IS NULL OR published_at >= @from)
+       AND (@to IS NULL OR published_at <= @to)
+     ORDER BY published_at IS NULL, published_at DESC, rowid DESC LIMIT @limit`,
+  );
+  const retractOne = db.prepare<[string, string]>("UPDATE articles SET retracted_at = ?, body = '', title = '[retracted]' WHERE id = ? AND retracted_at IS NULL");
+  const bundledLive = db.prepare<[], { id: string; identity: string }>("SELECT id, identity FROM articles WHERE origin = 'bundled' AND retracted_at IS NULL");
+  const jurisdictionRows = db.prepare<[], { value: string }>(
+    "SELECT DISTINCT j.value AS value FROM articles, json_each(articles.jurisdictions) AS j WHERE articles.retracted_at IS NULL ORDER BY j.value",
+  );
+  const metaGet = db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?");
+  const metaSet = db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  const bump = () => metaSet.run("store_version", String(readVersion() + 1));
+  const readVersion = () => Number(metaGet.get("store_version")?.value ?? 0);
+
+  const upsertTx = db.transaction((records: readonly ArticleRecord[], origin: ArticleOrigin, revive: boolean) => {
+    const outcomes: UpsertOutcome[] = [];
+    const upserted: Article[] = [];
+    const stamp = now();
+    for (const record of records) {
+      const params = {
+        ...record,
+        jurisdictions: JSON.stringify(record.jurisdictions),
+        topics: JSON.stringify(record.topics),
+        origin,
+        now: stamp,
+      };
+      const existing = byIdentity.get(record.identity);
+      if (!existing) {
+        insert.run(params);
+        outcomes.push("added");
+      } else if (existing.retracted_at && !revive) {
+        outcomes.push("unchanged");
+        continue;
+      } else if (
+        !existing.retracted_at &&
+        existing.content_hash === record.contentHash &&
+        existing.title === record.title &&
+        existing.source === record.source &&
+        existing.published_at === record.publishedAt &&
+        existing.url === record.url &&
+        existing.jurisdictions === params.jurisdictions &&
+        existing.topics === params.topics
+      ) {
+        outcomes.push("unchanged");
+        continue;
+      } else {
+        update.run(params);
+        outcomes.push(existing.retracted_at ? "added" : "updated");
+      }
+      upserted.push(toArticle(byIdentity.get(record.identity)!));
+    }
+    if (upserted.length > 0) bump();
+    return { outcomes, change: { upserted, removed: [] as string[] } };
+  });
+
+  return {
+    db,
+    file: options.file,
+    upsertMany: (records, { origin, revive }) => guard(() => upsertTx(records, origin, revive)),
+    get: (id) => guard(() => {
+      const row = getById.get(id);
+      return row ? toArticle(row) : undefined;
+    }),
+    all: () => guard(() => allRows.all().map(toArticle)),
+    count: () => guard(() => countRows.get()!.n),
+    latest: ({ limit, jurisdictions, from, to }) =>
+      guard(() =>
+        latestRows
+          .all({ limit, jurisdictions: jurisdictions?.length ? JSON.stringify(jurisdictions) : null, from: from ?? null, to: to ?? null })
+          .map(toArticle),
+      ),
+    retract: (id) =>
+      guard(() =>
+        db.transaction(() => {
+          const changed = retractOne.run(now(), id).changes > 0;
+          if (changed) bump();
+          return changed;
+        })(),
+      ),
+    retractBundledExcept: (keep) =>
+      guard(() =>
+        db.transaction(() => {
+          const gone = bundledLive.all().filter((r) => !keep.has(r.identity)).map((r) => r.id);
+          const stamp = now();
+          for (const id of gone) retractOne.run(stamp, id);
+          if (gone.length) bump();
+          return gone;
+        })(),
+      ),
+    jurisdictions: () => guard(() => jurisdictionRows.all().map((r) => r.value)),
+    version: () => guard(readVersion),
+    getMeta: (key) => guard(() => metaGet.get(key)?.value),
+    setMeta: (key, value) => guard(() => void metaSet.run(key, value)),
+  };
+}

@@ -1,0 +1,190 @@
+import fs from "node:fs";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import type { Article } from "./articles/article.js";
+import { ingestPaths, ARTICLE_EXTENSIONS, type IngestReport } from "./articles/ingest.js";
+import { jurisdictionByName } from "./articles/jurisdictions.js";
+import type { ArticleStore, StoreChange } from "./articles/store.js";
+import { RegbotError } from "./errors.js";
+import { createArticleIndex, type ArticleIndex } from "./search/article-index.js";
+import { answerQuestion, summarize, type Answer, type ArticleSummary } from "./search/answer.js";
+
+/** What {@link createCore} needs. Only the composition root wires real ones together. */
+export interface CoreDeps {
+  readonly store: ArticleStore;
+  /** Folder of the bundled corpus (`data/articles`); used to seed an empty store. */
+  readonly bundledDir?: string;
+  readonly now?: () => Date;
+  /** Most citations in one answer. Default 3. */
+  readonly maxCitations?: number;
+}
+
+/** Longest question the bot takes, in characters. */
+export const MAX_QUESTION_LENGTH = 1000;
+
+/** The one object adapters call: questions in, cited answers out; articles in and out of the store. */
+export interface Core {
+  /** Answers a question with cited snippets. Throws a `BAD_INPUT` {@link RegbotError} for empty or oversized questions. */
+  ask(question: string): Answer;
+  /** Newest articles, optionally in one jurisdiction (any name, demonym or alias: "britain", "HK"). */
+  latest(options?: { jurisdiction?: string | undefined; limit?: number }): ArticleSummary[];
+  /** One article by id. Throws `NOT_FOUND`. */
+  article(id: string): Article;
+  /** Ingests files and folders; the index follows. */
+  ingest(paths: readonly string[], options?: { onProgress?: (done: number, total: number) => void }): IngestReport;
+  /** Retracts an article from the store and the index. Throws `NOT_FOUND`. */
+  remove(id: string): ArticleSummary;
+  /** Seeds an empty store from the bundled corpus, or brings a store seeded earlier up to a newer corpus. */
+  ensureCorpus(): { seeded: boolean; report?: IngestReport };
+  /** How many live articles there are. */
+  count(): number;
+}
+
+/** Creates the core over a store. The search index is loaded (or built) on first use and kept in step. */
+export function createCore(deps: CoreDeps): Core {
+  const { store } = deps;
+  const now = deps.now ?? (() => new Date());
+  let index: ArticleIndex | undefined;
+  let indexVersion = -1;
+  let covered: Set<string> | undefined;
+
+  /** The index, current with the store (another process may have written to it since). */
+  const currentIndex = (): ArticleIndex => {
+    const version = store.version();
+    if (index && indexVersion === version) return index;
+    covered = undefined;
+    const saved = store.db.prepare<[string], { store_version: number; data: string }>("SELECT store_version, data FROM search_index WHERE name = ?").get("articles");
+    if (saved && saved.store_version === version) {
+      try {
+        index = createArticleIndex(saved.data);
+        indexVersion = version;
+        return index;
+      } catch {
+        // A damaged saved index is rebuilt below.
+      }
+    }
+    index = createArticleIndex();
+    index.add(store.all());
+    indexVersion = version;
+    save();
+    return index;
+  };
+
+  const save = () => {
+    if (!index) return;
+    try {
+      store.db
+        .prepare("INSERT INTO search_index (name, store_version, data) VALUES ('articles', ?, ?) ON CONFLICT (name) DO UPDATE SET store_version = excluded.store_version, data = excluded.data")
+        .run(indexVersion, index.toJSON());
+    } catch {
+      // The saved index is only a cache: a read-only or full disk costs a rebuild at the next start, nothing more.
+    }
+  };
+
+  const follow = (change: StoreChange) => {
+    if (!index) return;
+    index.remove(change.removed);
+    index.add(change.upserted);
+  };
+
+  const ingest = (paths: readonly string[], origin: "user" | "bundled", onProgress?: (done: number, total: number) => void) => {
+    const before = store.version();
+    const live = index && indexVersion === before ? index : undefined;
+    if (!live) index = undefined;
+    const report = ingestPaths(store, paths, { origin, onChange: follow, ...(onProgress ? { onProgress } : {}) });
+    covered = undefined;
+    if (index) {
+      indexVersion = store.version();
+      save();
+    }
+    return report;
+  };
+
+  const core: Core = {
+    ask(question) {
+      const text = question.trim();
+      if (!text) throw new RegbotError("BAD_INPUT", "Ask a question, e.g. “is crypto trading banned in China?”");
+      if (text.length > MAX_QUESTION_LENGTH) {
+        throw new RegbotError("BAD_INPUT", `That question is ${text.length.toLocaleString("en")} characters long; ask in at most ${MAX_QUESTION_LENGTH} characters.`);
+      }
+      const idx = currentIndex();
+      return answerQuestion(
+        {
+          index: idx,
+          getArticle: (id) => store.get(id),
+          latest: (options) => store.latest(options),
+          coveredJurisdictions: () => (covered ??= new Set(store.jurisdictions())),
+          now,
+        },
+        text,
+        { maxCitations: deps.maxCitations ?? 3 },
+      );
+    },
+    latest(options = {}) {
+      const limit = Math.max(1, Math.min(options.limit ?? 5, 50));
+      if (!options.jurisdiction) return store.latest({ limit }).map(summarize);
+      const j = jurisdictionByName(options.jurisdiction);
+      if (!j) throw new RegbotError("BAD_INPUT", `Unknown jurisdiction “${options.jurisdiction}”. Try a country or bloc name, e.g. “EU”, “Hong Kong”, “United States”.`);
+      return store.latest({ limit, jurisdictions: [j.name] }).map(summarize);
+    },
+    article(id) {
+      const article = /^[0-9a-f]{1,16}$/i.test(id.trim()) ? store.get(id.trim().toLowerCase()) : undefined;
+      if (!article) throw new RegbotError("NOT_FOUND", `No article with id “${id.trim().slice(0, 40)}”. Ids are shown in brackets beside each citation and in /latest.`);
+      return article;
+    },
+    ingest: (paths, options = {}) => {
+      const { identities: _identities, ...report } = ingest(paths, "user", options.onProgress);
+      return report;
+    },
+    remove(id) {
+      const article = core.article(id);
+      store.retract(article.id);
+      if (index && indexVersion === store.version() - 1) {
+        follow({ upserted: [], removed: [article.id] });
+        indexVersion = store.version();
+        save();
+      }
+      covered = undefined;
+      return summarize(article);
+    },
+    ensureCorpus() {
+      if (!deps.bundledDir) return { seeded: false };
+      const version = corpusVersion(deps.bundledDir);
+      const seededWith = store.getMeta("corpus_version");
+      if (store.count() > 0 && (seededWith === undefined || seededWith === version)) return { seeded: false };
+      const { identities, ...report } = ingest([deps.bundledDir], "bundled");
+      if (seededWith !== undefined) {
+        const gone = store.retractBundledExcept(identities);
+        if (gone.length && index) {
+          follow({ upserted: [], removed: gone });
+          indexVersion = store.version();
+          save();
+        }
+      }
+      store.setMeta("corpus_version", version);
+      return { seeded: true, report };
+    },
+    count: () => store.count(),
+  };
+  return core;
+}
+
+/** A fingerprint of the bundled corpus: file names and contents. A new release with changed articles gets a new one. */
+export function corpusVersion(dir: string): string {
+  const hash = createHash("sha256");
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if ((ARTICLE_EXTENSIONS as readonly string[]).includes(path.extname(entry.name).toLowerCase())) {
+        hash.update(path.relative(dir, full)).update("\0").update(fs.readFileSync(full)).update("\0");
+      }
+    }
+  };
+  try {
+    walk(dir);
+  } catch (error) {
+    throw new RegbotError("IO", `Cannot read the bundled articles in ${dir}: ${(error as Error).message}. Reinstall regbot or check the folder.`, { cause: error });
+  }
+  return hash.digest("hex").slice(0, 16);
+}

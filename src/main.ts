@@ -1,0 +1,41 @@
+import fs from "node:fs";
+import path from "node:path";
+import { runCli } from "../adapters/terminal/cli.js";
+import { createArticleStore } from "./articles/store.js";
+import { loadDotEnv, PACKAGE_ROOT, readConfig } from "./config.js";
+import { createCore } from "./core.js";
+import { openDatabase } from "./storage/database.js";
+
+/**
+ * The composition root: configuration → database → core → the adapters that are configured. The only module
+ * that wires real things together.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  loadDotEnv();
+  const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+  return runCli(
+    {
+      version,
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      openCore: ({ db, seed }) => {
+        const config = readConfig({ db });
+        const database = openDatabase(config.db);
+        const store = createArticleStore(database, { file: config.db });
+        const core = createCore({ store, bundledDir: config.bundledDir, maxCitations: config.maxCitations });
+        if (seed) core.ensureCorpus();
+        return { core, close: () => database.close() };
+      },
+      // Telegram and Discord adapters plug in here (their own issues); until then no token starts a bot.
+      startBots: async () => {
+        const config = readConfig();
+        if (config.telegramToken || config.discordToken) {
+          process.stderr.write("Bot tokens are set, but this version ships only the terminal adapter: starting the terminal chat.\n");
+        }
+        return false;
+      },
+    },
+    argv,
+  );
+}

@@ -1,0 +1,179 @@
+import type { Article } from "../articles/article.js";
+import type { LatestOptions } from "../articles/store.js";
+import type { ArticleIndex, IndexedMeta, IndexHit } from "./article-index.js";
+import { isNewsOnly, parseQuestion, type ParsedQuestion } from "./query.js";
+import { chooseSnippet, type Snippet, type SnippetQuery } from "./snippets.js";
+
+/** The part of an article a citation shows. */
+export interface ArticleSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly url: string | null;
+  readonly source: string | null;
+  readonly publishedAt: string | null;
+  readonly jurisdictions: readonly string[];
+  readonly topics: readonly string[];
+}
+
+/** One numbered citation: an article and the verbatim snippet from it that answers the question. */
+export interface Citation {
+  /** 1-based number, shown as [n]. */
+  readonly n: number;
+  readonly article: ArticleSummary;
+  readonly snippet: Snippet;
+}
+
+/**
+ * The core's answer, free of any markup: adapters render it for their platform. With no citations, `notice`
+ * says plainly that no stored article answers the question, and `suggestions` say what to try instead.
+ */
+export interface Answer {
+  readonly query: string;
+  readonly citations: readonly Citation[];
+  /** Shown before the citations (e.g. a spelling note), or instead of them. */
+  readonly notice: string | null;
+  readonly suggestions: readonly string[];
+  /** The closing line under citations: the newest source's date and that this is news, not legal advice. */
+  readonly footer: string | null;
+}
+
+/** What answering needs. */
+export interface AnswerDeps {
+  readonly index: ArticleIndex;
+  readonly getArticle: (id: string) => Article | undefined;
+  /** Newest articles, optionally within jurisdictions and dates. */
+  readonly latest: (options: LatestOptions) => Article[];
+  /** Canonical names of the jurisdictions that have articles. */
+  readonly coveredJurisdictions: () => ReadonlySet<string>;
+  readonly now: () => Date;
+}
+
+/** Options of {@link answerQuestion}. */
+export interface AnswerOptions {
+  /** Most citations in one answer. Default 3. */
+  readonly maxCitations?: number;
+}
+
+/** The least share of a question's weight an article must match to be cited. */
+const MIN_COVERAGE = 0.5;
+/** Citations after the first must score at least this share of the first's. */
+const MIN_RELATIVE_SCORE = 0.35;
+
+/** Answers a question from the index: understood, searched, ranked, cut to cited snippets. */
+export function answerQuestion(deps: AnswerDeps, question: string, options: AnswerOptions = {}): Answer {
+  const maxCitations = options.maxCitations ?? 3;
+  const parsed = parseQuestion(question, deps.index, deps.now());
+  const covered = deps.coveredJurisdictions();
+  const named = parsed.jurisdictions.map((j) => j.name);
+  const inScope = named.filter((n) => covered.has(n));
+  const correctionNote = parsed.corrections.length
+    ? `Read as: ${parsed.corrections.map(([from, to]) => `“${from}” → “${to}”`).join(", ")}.`
+    : null;
+
+  if (named.length > 0 && inScope.length === 0) {
+    return noAnswer(parsed, `No stored article covers ${listNames(named)}, so there is nothing to cite about it.`, covered);
+  }
+  const filter = (meta: IndexedMeta) =>
+    (inScope.length === 0 || meta.jurisdictions.some((j) => inScope.includes(j))) &&
+    (!parsed.from || (meta.publishedAt !== null && meta.publishedAt >= parsed.from)) &&
+    (!parsed.to || (meta.publishedAt !== null && meta.publishedAt <= parsed.to));
+
+  const snippetQuery = toSnippetQuery(parsed, deps.index);
+  let picked: Article[];
+  if (isNewsOnly(parsed)) {
+    picked = deps.latest({ limit: maxCitations, jurisdictions: inScope, from: parsed.from, to: parsed.to });
+  } else {
+    const ranked = rank(parsed, deps.index.search(parsed.terms, filter), deps.index);
+    picked = ranked.slice(0, maxCitations).map((h) => deps.getArticle(h.id)).filter((a): a is Article => a !== undefined);
+  }
+  if (picked.length === 0) {
+    const window = parsed.from || parsed.to ? " in that period" : "";
+    const where = inScope.length ? ` about ${listNames(inScope)}` : "";
+    return noAnswer(parsed, `No stored article${where}${window} answers that.`, covered, correctionNote);
+  }
+  const citations = picked.map((article, i) => ({ n: i + 1, article: summarize(article), snippet: chooseSnippet(article.body, snippetQuery) }));
+  const newest = citations.map((c) => c.article.publishedAt).filter((d): d is string => d !== null).sort().at(-1);
+  return {
+    query: parsed.text,
+    citations,
+    notice: correctionNote,
+    suggestions: [],
+    footer: `${newest ? `Newest source: ${formatDate(newest)}. ` : ""}This is news, not legal advice.`,
+  };
+}
+
+interface Ranked extends IndexHit {
+  readonly coverage: number;
+  readonly final: number;
+}
+
+/** Keeps hits that match enough of the question, ordered by relevance (or by date for "latest" questions). */
+function rank(parsed: ParsedQuestion, hits: readonly IndexHit[], index: ArticleIndex): Ranked[] {
+  const coreWeight = parsed.core.reduce((sum, t) => sum + index.idf(t), 0);
+  const relatedOf = new Map<string, string>();
+  for (const t of parsed.terms) if (t.weight < 1) for (const c of parsed.core) relatedOf.set(t.term, relatedOf.get(t.term) ?? c);
+  const ranked: Ranked[] = [];
+  for (const hit of hits) {
+    const matched = new Set(hit.matched);
+    let got = 0;
+    for (const t of parsed.core) {
+      if (matched.has(t)) got += index.idf(t);
+      else if ([...matched].some((m) => relatedOf.get(m) === t)) got += 0.5 * index.idf(t);
+    }
+    const coverage = coreWeight > 0 ? got / coreWeight : 0;
+    if (coverage < MIN_COVERAGE) continue;
+    const year = hit.meta.publishedAt?.slice(0, 4);
+    const yearBoost = year && parsed.years.includes(year) ? 1.6 : 1;
+    ranked.push({ ...hit, coverage, final: hit.score * yearBoost * (0.5 + coverage) });
+  }
+  ranked.sort((a, b) => b.final - a.final);
+  const top = ranked[0]?.final ?? 0;
+  const strong = ranked.filter((r) => r.final >= top * MIN_RELATIVE_SCORE);
+  if (parsed.wantsLatest) strong.sort((a, b) => (b.meta.publishedAt ?? "").localeCompare(a.meta.publishedAt ?? ""));
+  return strong;
+}
+
+function toSnippetQuery(parsed: ParsedQuestion, index: ArticleIndex): SnippetQuery {
+  const weights = new Map<string, number>();
+  for (const t of parsed.terms) if (!t.prefix) weights.set(t.term, t.weight * Math.min(index.idf(t.term), 4));
+  return {
+    weights,
+    prefixes: parsed.terms.filter((t) => t.prefix).map((t) => t.term),
+    intent: parsed.intent,
+    years: parsed.years,
+  };
+}
+
+function noAnswer(parsed: ParsedQuestion, notice: string, covered: ReadonlySet<string>, extra: string | null = null): Answer {
+  const places = [...covered].filter((c) => c !== "International").slice(0, 8);
+  return {
+    query: parsed.text,
+    citations: [],
+    notice: extra ? `${notice} ${extra}` : notice,
+    suggestions: [
+      "Ask about a regulator, a law or a country, e.g. “what does MiCA require of stablecoin issuers?”",
+      ...(places.length ? [`Stored articles cover: ${places.join(", ")}${covered.size > places.length ? " and more" : ""}.`] : []),
+      "See the newest articles with /latest.",
+    ],
+    footer: null,
+  };
+}
+
+/** The fields a citation or a list shows. */
+export function summarize(article: Article): ArticleSummary {
+  const { id, title, url, source, publishedAt, jurisdictions, topics } = article;
+  return { id, title, url, source, publishedAt, jurisdictions, topics };
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** `2021-09-24` → `24 Sep 2021`. */
+export function formatDate(ymd: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
+  return m && month ? `${Number(m[3])} ${month} ${m[1]}` : ymd;
+}
+
+function listNames(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}

@@ -1,0 +1,99 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { RegbotError } from "../errors.js";
+import { migrations } from "./migrations.js";
+
+/** An open better-sqlite3 database. */
+export type Db = Database.Database;
+
+/** Options of {@link openDatabase}. */
+export interface OpenDatabaseOptions {
+  /** Open without writing: no migrations, no WAL switch. Default `false`. */
+  readonly readonly?: boolean;
+}
+
+/**
+ * Opens (creating when missing) the SQLite file at `file`, with WAL, foreign keys and a busy timeout, and
+ * brings its schema up to date. Failures become {@link RegbotError}s that name the file and the fix.
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
+  const readonly = options.readonly ?? false;
+  if (!readonly) {
+    try {
+      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    } catch (error) {
+      throw new RegbotError("DB_OPEN", `Cannot create the folder for the database ${file}: ${describe(error)}. Choose another path with --db or REGBOT_DB.`, { cause: error });
+    }
+  }
+  let db: Db;
+  try {
+    db = new Database(file, { readonly, fileMustExist: readonly });
+  } catch (error) {
+    throw translateSqliteError(error, file);
+  }
+  try {
+    db.pragma("busy_timeout = 5000");
+    db.pragma("foreign_keys = ON");
+    // A quick read proves the file really is a database before anything is written to it.
+    db.pragma("schema_version");
+    if (!readonly) {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      migrate(db, file);
+    }
+  } catch (error) {
+    db.close();
+    throw translateSqliteError(error, file);
+  }
+  return db;
+}
+
+function migrate(db: Db, file: string): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new RegbotError(
+      "DB_NEWER",
+      `The database ${file} was written by a newer regbot (schema ${current}, this one knows ${migrations.length}). Upgrade regbot or use another --db.`,
+    );
+  }
+  for (let version = current; version < migrations.length; version++) {
+    const step = migrations[version]!;
+    db.transaction(() => {
+      db.exec(step);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+/** Turns a SQLite error into a {@link RegbotError} that says what to do; other errors pass through. */
+export function translateSqliteError(error: unknown, file: string): unknown {
+  if (error instanceof RegbotError) return error;
+  const code = (error as { code?: string } | null)?.code ?? "";
+  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT" || code.startsWith("SQLITE_CORRUPT")) {
+    return new RegbotError("DB_CORRUPT", `The database ${file} is not a valid regbot database (corrupt or another kind of file). Nothing was changed. Restore a backup, or point --db / REGBOT_DB at a new file.`, { cause: error });
+  }
+  if (code === "SQLITE_READONLY" || code.startsWith("SQLITE_READONLY") || code === "SQLITE_CANTOPEN" && isReadOnlyPlace(file)) {
+    return new RegbotError("DB_READONLY", `The database ${file} cannot be written (read-only file or folder). Fix its permissions, or point --db / REGBOT_DB at a writable file.`, { cause: error });
+  }
+  if (code === "SQLITE_FULL") {
+    return new RegbotError("DB_FULL", `The disk holding ${file} is full; the last change was not saved and nothing stored was lost. Free some space and try again.`, { cause: error });
+  }
+  if (code === "SQLITE_CANTOPEN") {
+    return new RegbotError("DB_OPEN", `Cannot open the database ${file}. Check that the path is a file in a folder you can write to, or use --db / REGBOT_DB.`, { cause: error });
+  }
+  return error;
+}
+
+function isReadOnlyPlace(file: string): boolean {
+  try {
+    fs.accessSync(fs.existsSync(file) ? file : path.dirname(path.resolve(file)), fs.constants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,34 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit a shipped
+ * step: append a new one.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE articles (
+    id            TEXT PRIMARY KEY,
+    identity      TEXT NOT NULL UNIQUE,
+    title         TEXT NOT NULL,
+    url           TEXT,
+    source        TEXT,
+    published_at  TEXT,
+    jurisdictions TEXT NOT NULL DEFAULT '[]',
+    topics        TEXT NOT NULL DEFAULT '[]',
+    body          TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    origin        TEXT NOT NULL DEFAULT 'user' CHECK (origin IN ('user', 'bundled')),
+    ingested_at   TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    retracted_at  TEXT
+  );
+  CREATE INDEX articles_published ON articles (published_at);
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE search_index (
+    name          TEXT PRIMARY KEY,
+    store_version INTEGER NOT NULL,
+    data          TEXT NOT NULL
+  );
+  `,
+];
