@@ -18,7 +18,7 @@ export interface Jurisdiction {
 export const JURISDICTIONS: readonly Jurisdiction[] = [
   {
     name: "United States", token: "usa",
-    names: ["united states", "united states of america", "usa", "u.s.a.", "u.s.", "america", "american", "americans", "the states", "the us", "new york", "washington", "wall street", "california", "wyoming", "texas", "florida"],
+    names: ["united states", "united states of america", "usa", "u.s.a.", "u.s.", "america", "american", "americans", "the states", "the us", "new york", "nyc", "washington", "wall street", "california", "wyoming", "texas", "florida"],
     regulators: ["sec", "cftc", "ofac", "fincen", "irs", "occ", "fdic", "doj", "department of justice", "federal reserve", "treasury department", "us treasury", "nydfs", "bitlicense", "congress", "senate", "white house", "genius act"],
     caseSensitive: ["US", "U.S"],
   },

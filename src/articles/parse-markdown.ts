@@ -34,7 +34,8 @@ export function markdownToText(markdown: string): string {
     .replace(/!\[[^\]]*\]\([^)]*\)/g, "")
     .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1")
     .replace(/^\s{0,3}#{1,6}\s+(.*)$/gm, "$1.")
-    .replace(/^\s*[-*+]\s+/gm, "")
+    // A list item is a sentence of its own, so a snippet never runs two items together.
+    .replace(/^\s*(?:[-*+]|\d+[.)])\s+(.*?)[.;,:]?\s*$/gm, (_, item: string) => `${item}.\n`)
     .replace(/^\s*>\s?/gm, "")
     .replace(/(\*\*|__)(.+?)\1/g, "$2")
     .replace(/(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])/g, "$1")

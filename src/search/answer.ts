@@ -2,6 +2,8 @@ import type { Article } from "../articles/article.js";
 import type { LatestOptions } from "../articles/store.js";
 import type { ArticleIndex, IndexedMeta, IndexHit } from "./article-index.js";
 import { isNewsOnly, parseQuestion, type ParsedQuestion } from "./query.js";
+import { isEnglishWord } from "./english.js";
+import { RELATED } from "./vocabulary.js";
 import { chooseSnippet, type Snippet, type SnippetQuery } from "./snippets.js";
 
 /** The part of an article a citation shows. */
@@ -55,7 +57,9 @@ export interface AnswerOptions {
 }
 
 /** The least share of a question's weight an article must match to be cited. */
-const MIN_COVERAGE = 0.5;
+const MIN_COVERAGE = 0.45;
+/** The same, when the question names a jurisdiction the store covers (and the search is limited to it). */
+const MIN_COVERAGE_SCOPED = 0.2;
 /** Citations after the first must score at least this share of the first's. */
 const MIN_RELATIVE_SCORE = 0.35;
 
@@ -83,7 +87,7 @@ export function answerQuestion(deps: AnswerDeps, question: string, options: Answ
   if (isNewsOnly(parsed)) {
     picked = deps.latest({ limit: maxCitations, jurisdictions: inScope, from: parsed.from, to: parsed.to });
   } else {
-    const ranked = rank(parsed, deps.index.search(parsed.terms, filter), deps.index);
+    const ranked = rank(parsed, deps.index.search(parsed.terms, filter), deps.index, inScope.length > 0);
     picked = ranked.slice(0, maxCitations).map((h) => deps.getArticle(h.id)).filter((a): a is Article => a !== undefined);
   }
   if (picked.length === 0) {
@@ -107,21 +111,30 @@ interface Ranked extends IndexHit {
   readonly final: number;
 }
 
-/** Keeps hits that match enough of the question, ordered by relevance (or by date for "latest" questions). */
-function rank(parsed: ParsedQuestion, hits: readonly IndexHit[], index: ArticleIndex): Ranked[] {
-  const coreWeight = parsed.core.reduce((sum, t) => sum + index.idf(t), 0);
+/**
+ * Keeps hits that match enough of the question, ordered by relevance (or by date for "latest" questions).
+ * Coverage is the share of the question's weight an article matches: rare words weigh more; words no article
+ * contains still count (an ordinary English word more than a stray token), so a question about something
+ * the store lacks ("how long should I boil an egg") does not cite an article for matching "long" alone.
+ * A question that names a covered jurisdiction needs less: the user has told us where to look.
+ */
+function rank(parsed: ParsedQuestion, hits: readonly IndexHit[], index: ArticleIndex, scoped: boolean): Ranked[] {
+  const maxIdf = index.idf("\u0000never-a-term");
+  const weight = (t: string) => (index.documentFrequency(t) > 0 ? index.idf(t) : (/^[a-z]+$/.test(t) && isEnglishWord(t) ? 0.6 : 0.3) * maxIdf);
+  const coreWeight = parsed.core.reduce((sum, t) => sum + weight(t), 0);
   const relatedOf = new Map<string, string>();
-  for (const t of parsed.terms) if (t.weight < 1) for (const c of parsed.core) relatedOf.set(t.term, relatedOf.get(t.term) ?? c);
+  for (const t of parsed.terms) if (t.weight < 1) for (const c of parsed.core) if ((RELATED[c] ?? []).includes(t.term)) relatedOf.set(t.term, relatedOf.get(t.term) ?? c);
+  const minCoverage = scoped ? MIN_COVERAGE_SCOPED : MIN_COVERAGE;
   const ranked: Ranked[] = [];
   for (const hit of hits) {
     const matched = new Set(hit.matched);
     let got = 0;
     for (const t of parsed.core) {
-      if (matched.has(t)) got += index.idf(t);
-      else if ([...matched].some((m) => relatedOf.get(m) === t)) got += 0.5 * index.idf(t);
+      if (matched.has(t)) got += weight(t);
+      else if ([...matched].some((m) => relatedOf.get(m) === t)) got += 0.5 * weight(t);
     }
     const coverage = coreWeight > 0 ? got / coreWeight : 0;
-    if (coverage < MIN_COVERAGE) continue;
+    if (coverage < minCoverage) continue;
     const year = hit.meta.publishedAt?.slice(0, 4);
     const yearBoost = year && parsed.years.includes(year) ? 1.6 : 1;
     ranked.push({ ...hit, coverage, final: hit.score * yearBoost * (0.5 + coverage) });
@@ -139,7 +152,7 @@ function toSnippetQuery(parsed: ParsedQuestion, index: ArticleIndex): SnippetQue
   return {
     weights,
     prefixes: parsed.terms.filter((t) => t.prefix).map((t) => t.term),
-    intent: parsed.intent,
+    intents: parsed.intents,
     years: parsed.years,
   };
 }

@@ -1,7 +1,9 @@
 import { findJurisdictions, type Jurisdiction } from "../articles/jurisdictions.js";
 import { fold, tokenize } from "./analyzer.js";
 import type { ArticleIndex, QueryTerm } from "./article-index.js";
+import { isEnglishWord } from "./english.js";
 import { correctSpelling, isKnownPrefix } from "./spelling.js";
+import type { Intent } from "./snippets.js";
 import { RELATED } from "./vocabulary.js";
 
 /** What the bot understood from a question. */
@@ -20,8 +22,8 @@ export interface ParsedQuestion {
   readonly years: readonly string[];
   /** "latest", "recent", "any news": newest first. */
   readonly wantsLatest: boolean;
-  /** What kind of fact the question asks for; guides the snippet. */
-  readonly intent: "when" | "amount" | "duration" | null;
+  /** What kinds of fact the question asks for; they guide the snippet. */
+  readonly intents: ReadonlySet<Intent>;
   /** Misspelt words and what they were read as. */
   readonly corrections: ReadonlyArray<readonly [string, string]>;
 }
@@ -42,7 +44,9 @@ const LATEST = /\b(latest|newest|most recent|recent(ly)?|lately|any news|anythin
  */
 export function parseQuestion(question: string, index: ArticleIndex, now: Date = new Date()): ParsedQuestion {
   const text = question.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, " ").replace(/\s+/g, " ").trim();
-  const mentions = findJurisdictions(text);
+  const found = findJurisdictions(text);
+  // A named place beats a regulator's acronym that several countries share ("Taiwan's FSC" is not Korea's).
+  const mentions = found.some((m) => m.kind === "name") ? found.filter((m) => m.kind === "name") : found;
   const jurisdictions = [...new Map(mentions.map((m) => [m.jurisdiction.name, m.jurisdiction])).values()];
   const placeTokens = new Set(mentions.filter((m) => m.kind === "name").map((m) => m.jurisdiction.token));
 
@@ -60,13 +64,7 @@ export function parseQuestion(question: string, index: ArticleIndex, now: Date =
   if (/\blast year\b/.test(lower)) years.push(String(now.getUTCFullYear() - 1));
 
   const wantsLatest = LATEST.test(lower);
-  const intent = /\b(when|what date|which date|what year|which year|how soon|since when|until when|deadline|start date|take effect|come into force)\b/.test(lower)
-    ? "when"
-    : /\b(how long|how many (years|months|days)|duration|sentence[d]?)\b/.test(lower)
-      ? "duration"
-      : /\b(how much|how many|how big|how large|what amount|amount|size|percent|percentage|rate|\$|fine|penalty|billion|million|cap|threshold|limit)\b/.test(lower)
-        ? "amount"
-        : null;
+  const intents = readIntents(lower);
 
   const tokens = tokenize(text);
   const corrections: Array<[string, string]> = [];
@@ -88,7 +86,7 @@ export function parseQuestion(question: string, index: ArticleIndex, now: Date =
     if (index.documentFrequency(term) === 0 && /^[a-z]+$/.test(word)) {
       if (isLast && isKnownPrefix(word, index.vocabulary)) {
         prefix = true;
-      } else {
+      } else if (!isEnglishWord(word)) {
         const corrected = correctSpelling(word, index.vocabulary);
         if (corrected) {
           const fixed = tokenize(corrected)[0]?.term;
@@ -105,7 +103,20 @@ export function parseQuestion(question: string, index: ArticleIndex, now: Date =
   });
   for (const term of [...core]) for (const related of RELATED[term] ?? []) push(related, 0.35);
 
-  return { text, terms, core, jurisdictions, from, to, years, wantsLatest, intent, corrections };
+  return { text, terms, core, jurisdictions, from, to, years, wantsLatest, intents, corrections };
+}
+
+const INTENTS: ReadonlyArray<readonly [Intent, RegExp]> = [
+  ["when", /\b(when|wen|what date|which date|what day|what year|which year|since when|until when|deadline|start date|take effect|come into force|from when)\b/],
+  ["duration", /\b(how long|how many (years|months|weeks|days)|how quickly|how fast|how soon|jail|prison|sentenc\w*|punish\w*|time frame|timeline|grace period|transition)\b/],
+  ["share", /\b(how much of|what share|what percentage|what portion|what part|how many percent|percentage|per ?cent|ratio)\b/],
+  ["amount", /\b(how much|how many|how big|how large|what amount|amount|size|rate|fine[ds]?|penalt\w*|punish\w*|cost|pay|paid|billion|million|cap|threshold|limit|max(imum)?|min(imum)?|capital)\b|\$/],
+  ["who", /\b(who|which (regulator|agency|authority|body|watchdog|court|judge))\b/],
+  ["event", /^(did|has|have|is|are|was|were|does|do)\b/],
+];
+
+function readIntents(lower: string): Set<Intent> {
+  return new Set(INTENTS.filter(([, re]) => re.test(lower)).map(([intent]) => intent));
 }
 
 /** True when the question's own terms are all generic ("any news?", "crypto rules"): it asks for the newest news. */

@@ -1,5 +1,8 @@
 import { tokenize } from "./analyzer.js";
 
+/** A kind of fact a question asks for. */
+export type Intent = "when" | "amount" | "share" | "duration" | "who" | "event";
+
 /** A snippet: verbatim text from an article, with the ranges of the words that matched the question. */
 export interface Snippet {
   readonly text: string;
@@ -13,7 +16,8 @@ export interface SnippetQuery {
   readonly weights: ReadonlyMap<string, number>;
   /** Terms the user is still typing: a word matches when its term starts with one of them. */
   readonly prefixes: readonly string[];
-  readonly intent: "when" | "amount" | "duration" | null;
+  /** Kinds of fact the question asks for. */
+  readonly intents: ReadonlySet<Intent>;
   readonly years: readonly string[];
 }
 
@@ -24,6 +28,8 @@ const MONTHS = "january|february|march|april|may|june|july|august|september|octo
 const HAS_DATE = new RegExp(`\\b((${MONTHS})\\b|(19|20)\\d{2}\\b|\\d{1,2} (${MONTHS}))`, "i");
 const HAS_AMOUNT = /([$€£¥]\s?\d|\d\s?(%|percent|per cent|billion|million|bn|m\b|yen|euros?|dollars?|pounds?|rupees?))/i;
 const HAS_DURATION = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty[- ]\w+)\s+(years?|months?|weeks?|days?|hours?)\b/i;
+
+const FULL_DATE = new RegExp(`\\b(\\d{1,2} (${MONTHS}) \\d{4}|(${MONTHS}) \\d{1,2},? \\d{4}|\\d{4}-\\d{2}-\\d{2})\\b`, "i");
 
 let segmenter: Intl.Segmenter | undefined;
 
@@ -61,50 +67,87 @@ function termMatches(term: string, query: SnippetQuery): number {
   return query.prefixes.some((p) => term.startsWith(p)) ? 1 : 0;
 }
 
-/** Scores a sentence: the weight of distinct question terms it holds, plus the kind of fact asked for. */
-function scoreSentence(text: string, query: SnippetQuery): number {
-  let score = 0;
-  const seen = new Set<string>();
-  for (const token of tokenize(text)) {
-    if (seen.has(token.term)) continue;
-    seen.add(token.term);
-    score += termMatches(token.term, query);
+interface Scored {
+  readonly text: string;
+  readonly terms: ReadonlySet<string>;
+  /** How much holding the kind of fact asked for raises the sentence (1: not at all). */
+  readonly fact: number;
+}
+
+const HAS_BODY = /\b(Authority|Commission|Agency|Bank|Ministry|Committee|Court|Treasury|Department|Regulator|Council|Parliament|Office|Board|Service|Supervisor|Government)\b/;
+
+/**
+ * How much a sentence that holds the kind of fact asked for is preferred: a "when" question answered without
+ * a date, or a "how much of" question without a share, is a poor answer however many words match.
+ */
+function factBoost(text: string, intent: Intent): number {
+  switch (intent) {
+    case "when":
+      return FULL_DATE.test(text) ? 4 : HAS_DATE.test(text) ? 1.5 : 1;
+    case "event":
+      return FULL_DATE.test(text) ? 1.4 : 1;
+    case "amount":
+      return HAS_AMOUNT.test(text) ? 2.5 : /\d/.test(text) ? 1.3 : 1;
+    case "share":
+      return /\d\s?(%|percent|per cent)/i.test(text) ? 4 : 1;
+    case "duration":
+      return HAS_DURATION.test(text) ? 3 : 1;
+    case "who":
+      return HAS_BODY.test(text) ? 1.5 : 1;
   }
+}
+
+/** Scores a run of sentences: the weight of distinct question terms it holds, raised when it holds the fact asked for. */
+function scoreWindow(window: readonly Scored[], query: SnippetQuery, local: (term: string) => number): number {
+  const terms = new Set<string>();
+  for (const s of window) for (const t of s.terms) terms.add(t);
+  let score = 0;
+  for (const t of terms) score += termMatches(t, query) * local(t);
   if (score === 0) return 0;
-  const intentBonus =
-    (query.intent === "when" && HAS_DATE.test(text)) ||
-    (query.intent === "amount" && HAS_AMOUNT.test(text)) ||
-    (query.intent === "duration" && HAS_DURATION.test(text));
-  if (intentBonus) score *= 1.6;
-  if (query.years.some((y) => text.includes(y))) score *= 1.3;
-  return score;
+  score *= Math.max(...window.map((s) => s.fact));
+  if (query.years.some((y) => window.some((s) => s.text.includes(y)))) score *= 1.3;
+  // A pair must earn its length: it wins only when it holds clearly more than one sentence alone.
+  return window.length > 1 ? score * 0.92 : score;
 }
 
 /**
- * Picks the one or two consecutive sentences of `body` that best answer the question, cut to
- * {@link MAX_SNIPPET} characters at a word boundary, with the matched words as highlight ranges.
- * Falls back to the article's opening when no sentence matches.
+ * Picks the one or two consecutive sentences of \`body\` that best answer the question (the words it asks
+ * about, and the kind of fact: a date for "when", an amount for "how much"), cut to {@link MAX_SNIPPET}
+ * characters at a word boundary, with the matched words as highlight ranges. Falls back to the opening.
  */
 export function chooseSnippet(body: string, query: SnippetQuery): Snippet {
-  const list = sentences(body);
+  const list: Scored[] = sentences(body).map((s) => ({
+    text: s.text,
+    terms: new Set(tokenize(s.text).map((t) => t.term)),
+    fact: Math.max(1, ...[...query.intents].map((intent) => factBoost(s.text, intent))),
+  }));
   if (list.length === 0) return { text: "", highlights: [] };
-  const scores = list.map((s, i) => scoreSentence(s.text, query) + (i === 0 ? 0.05 : 0));
-  let best = 0;
-  for (let i = 1; i < list.length; i++) if (scores[i]! > scores[best]!) best = i;
-  let text = list[best]!.text;
-  // A short best sentence is joined by its neighbour when that neighbour adds to the answer and fits.
-  const next = list[best + 1];
-  const prev = list[best - 1];
-  if (text.length < 200) {
-    const nextScore = next ? scores[best + 1]! : -1;
-    const prevScore = prev ? scores[best - 1]! : -1;
-    if (next && nextScore >= prevScore && text.length + 1 + next.text.length <= MAX_SNIPPET && (nextScore > 0.05 || text.length < 90)) {
-      text = `${text} ${next.text}`;
-    } else if (prev && prevScore > 0.05 && prev.text.length + 1 + text.length <= MAX_SNIPPET) {
-      text = `${prev.text} ${text}`;
+  // Within one article, a word in every sentence (what the article is about) tells sentences apart less
+  // than a word in one sentence: weigh terms by how few sentences hold them.
+  const sentenceFrequency = new Map<string, number>();
+  for (const s of list) for (const t of s.terms) sentenceFrequency.set(t, (sentenceFrequency.get(t) ?? 0) + 1);
+  const local = (t: string) => Math.log(1 + list.length / (sentenceFrequency.get(t) ?? 1));
+  const scoreOf = (w: readonly Scored[]) => scoreWindow(w, query, local);
+  let best: readonly Scored[] = [list[0]!];
+  let bestScore = scoreOf(best) * 1.1 + 0.01;
+  for (let i = 0; i < list.length; i++) {
+    const single = [list[i]!];
+    const one = scoreOf(single);
+    if (one > bestScore) [best, bestScore] = [single, one];
+    const next = list[i + 1];
+    if (next && list[i]!.text.length + 1 + next.text.length <= MAX_SNIPPET) {
+      const pair = [list[i]!, next];
+      const two = scoreOf(pair);
+      if (two > bestScore) [best, bestScore] = [pair, two];
     }
   }
-  text = cut(text, MAX_SNIPPET);
+  // A lone short sentence reads better with the one after it, when that fits.
+  if (best.length === 1) {
+    const i = list.indexOf(best[0]!);
+    const next = list[i + 1];
+    if (next && best[0]!.text.length < 90 && best[0]!.text.length + 1 + next.text.length <= MAX_SNIPPET) best = [best[0]!, next];
+  }
+  const text = cut(best.map((s) => s.text).join(" "), MAX_SNIPPET);
   return { text, highlights: highlight(text, query) };
 }
 

@@ -84,6 +84,11 @@ export const PHRASES: ReadonlyArray<readonly [string, string | readonly string[]
   ["trading platforms", "exchang"],
   ["trading platform", "exchang"],
   ["green light", "approv"],
+  ["token sales", ["ico", "token", "sale"]],
+  ["token sale", ["ico", "token", "sale"]],
+  ["cold wallets", ["cold", "offlin"]],
+  ["cold wallet", ["cold", "offlin"]],
+  ["cold storage", ["cold", "offlin"]],
   ["proof of work", "mine"],
   ["proof-of-work", "mine"],
 ];
