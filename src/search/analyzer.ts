@@ -15,6 +15,8 @@ const EXTRA_STOP_WORDS = [
   "what", "whats", "what's", "when", "who", "whom", "why", "which", "does", "doesn", "did", "didn", "do", "don", "is", "isn", "was", "wasn",
   "are", "aren", "will", "would", "can", "could", "there", "anything", "any", "anyone", "something", "hey", "hi", "hello", "pls", "please",
   "plz", "thanks", "thx", "know", "tell", "guys", "u", "ur", "im", "i'm", "ok", "okay", "just", "really", "yet", "lol", "bro", "gm",
+  "go", "goes", "going", "gone", "went", "away", "actually", "really", "basically", "literally", "stuff", "things", "thing",
+  "kind", "sort", "lot", "lots", "gonna", "wanna", "huh", "eh", "yeah", "yes", "no", "right", "exactly", "quickly", "soon",
   "its", "it's", "wen", "gonna", "wanna", "pls", "s", "t", "d", "ll", "re", "ve", "m", "a", "an", "the", "of", "to", "in", "on", "for", "by", "with", "at", "as", "or", "and",
   "be", "been", "being", "has", "have", "had", "get", "got", "about", "into", "from", "this", "that", "these", "those", "it", "they", "them",
   "their", "there's", "whether", "also", "so", "than", "then", "were", "we", "you", "your", "i", "me", "my", "us", "our",

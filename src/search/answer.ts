@@ -3,7 +3,8 @@ import type { LatestOptions } from "../articles/store.js";
 import type { ArticleIndex, IndexedMeta, IndexHit } from "./article-index.js";
 import { isNewsOnly, parseQuestion, type ParsedQuestion } from "./query.js";
 import { isEnglishWord } from "./english.js";
-import { RELATED } from "./vocabulary.js";
+import { domainTerms, RELATED } from "./vocabulary.js";
+import { analyze } from "./analyzer.js";
 import { chooseSnippet, type Snippet, type SnippetQuery } from "./snippets.js";
 
 /** The part of an article a citation shows. */
@@ -120,11 +121,16 @@ interface Ranked extends IndexHit {
  */
 function rank(parsed: ParsedQuestion, hits: readonly IndexHit[], index: ArticleIndex, scoped: boolean): Ranked[] {
   const maxIdf = index.idf("\u0000never-a-term");
-  const weight = (t: string) => (index.documentFrequency(t) > 0 ? index.idf(t) : (/^[a-z]+$/.test(t) && isEnglishWord(t) ? 0.6 : 0.3) * maxIdf);
+  const weight = (t: string) => (index.documentFrequency(t) > 0 ? index.idf(t) : (/^[a-z]+$/.test(t) && isEnglishWord(t) ? 0.35 : 0.25) * maxIdf);
   const coreWeight = parsed.core.reduce((sum, t) => sum + weight(t), 0);
   const relatedOf = new Map<string, string>();
   for (const t of parsed.terms) if (t.weight < 1) for (const c of parsed.core) if ((RELATED[c] ?? []).includes(t.term)) relatedOf.set(t.term, relatedOf.get(t.term) ?? c);
   const minCoverage = scoped ? MIN_COVERAGE_SCOPED : MIN_COVERAGE;
+  // Outside a named jurisdiction, an article must match at least one word of the field (a regulator, "stablecoin",
+  // "Binance"), so "who won the final last year" does not cite an article for "final" and "year".
+  const domain = domainTerms(analyze);
+  const jargon = index.jargon();
+  const isDomain = (t: string) => domain.has(t) || jargon.has(t);
   const ranked: Ranked[] = [];
   for (const hit of hits) {
     const matched = new Set(hit.matched);
@@ -135,6 +141,7 @@ function rank(parsed: ParsedQuestion, hits: readonly IndexHit[], index: ArticleI
     }
     const coverage = coreWeight > 0 ? got / coreWeight : 0;
     if (coverage < minCoverage) continue;
+    if (!scoped && !parsed.core.some((t) => matched.has(t) && isDomain(t))) continue;
     const year = hit.meta.publishedAt?.slice(0, 4);
     const yearBoost = year && parsed.years.includes(year) ? 1.6 : 1;
     ranked.push({ ...hit, coverage, final: hit.score * yearBoost * (0.5 + coverage) });
@@ -146,9 +153,13 @@ function rank(parsed: ParsedQuestion, hits: readonly IndexHit[], index: ArticleI
   return strong;
 }
 
+const MONTH_TERMS = new Set(["januari", "februari", "march", "april", "mai", "june", "juli", "august", "septemb", "octob", "novemb", "decemb"]);
+
 function toSnippetQuery(parsed: ParsedQuestion, index: ArticleIndex): SnippetQuery {
   const weights = new Map<string, number>();
-  for (const t of parsed.terms) if (!t.prefix) weights.set(t.term, t.weight * Math.min(index.idf(t.term), 4));
+  // Dates in a question pick the article ("in nov 2023"); within it they say little about which sentence answers.
+  const dateWeight = (t: string) => (MONTH_TERMS.has(t) ? 0.3 : /^(19|20)\d{2}$/.test(t) ? 0.6 : 1);
+  for (const t of parsed.terms) if (!t.prefix) weights.set(t.term, t.weight * Math.min(index.idf(t.term), 4) * dateWeight(t.term));
   return {
     weights,
     prefixes: parsed.terms.filter((t) => t.prefix).map((t) => t.term),

@@ -1,7 +1,8 @@
 import MiniSearch from "minisearch";
 import type { Article } from "../articles/article.js";
 import { jurisdictionByName } from "../articles/jurisdictions.js";
-import { analyze, fold, tokenize } from "./analyzer.js";
+import { analyze, fold, termOf, tokenize } from "./analyzer.js";
+import { isEnglishWord } from "./english.js";
 
 /** Fields kept beside each indexed article, so filters need no database round trip. */
 export interface IndexedMeta {
@@ -38,6 +39,8 @@ export interface ArticleIndex {
   idf(term: string): number;
   /** Written words seen in articles, with how often (for spelling correction). */
   readonly vocabulary: ReadonlyMap<string, number>;
+  /** Terms of the articles' words that are not English words: names and jargon ("binance", "mica", "xrp"). */
+  jargon(): ReadonlySet<string>;
   readonly size: number;
   toJSON(): string;
 }
@@ -80,6 +83,8 @@ export function createArticleIndex(json?: string): ArticleIndex {
     ms = new MiniSearch(miniSearchOptions());
   }
 
+  let jargon: Set<string> | undefined;
+  let jargonSize = -1;
   const index: ArticleIndex = {
     add(articles) {
       const docs = articles.map((article) => {
@@ -137,6 +142,18 @@ export function createArticleIndex(json?: string): ArticleIndex {
       return Math.log(1 + n / ((df.get(term) ?? 0) + 0.5));
     },
     vocabulary: vocab,
+    jargon() {
+      if (!jargon || jargonSize !== vocab.size) {
+        jargon = new Set();
+        for (const word of vocab.keys()) {
+          if (isEnglishWord(word)) continue;
+          const term = termOf(word);
+          if (term) jargon.add(term);
+        }
+        jargonSize = vocab.size;
+      }
+      return jargon;
+    },
     get size() {
       return ms.documentCount;
     },

@@ -66,7 +66,8 @@ export function parseQuestion(question: string, index: ArticleIndex, now: Date =
   const wantsLatest = LATEST.test(lower);
   const intents = readIntents(lower);
 
-  const tokens = tokenize(text);
+  // "how long", "how much": the kind of fact asked for (read above), not words to search for.
+  const tokens = tokenize(text.replace(/\bhow (long|much|many|quickly|soon|fast|big|large|often|far)\b/gi, (m) => " ".repeat(m.length)));
   const corrections: Array<[string, string]> = [];
   const core: string[] = [];
   const terms: QueryTerm[] = [];
@@ -107,7 +108,8 @@ export function parseQuestion(question: string, index: ArticleIndex, now: Date =
 }
 
 const INTENTS: ReadonlyArray<readonly [Intent, RegExp]> = [
-  ["when", /\b(when|wen|what date|which date|what day|what year|which year|since when|until when|deadline|start date|take effect|come into force|from when)\b/],
+  // "when" asks for a date at the start of a question ("when did…", "so when will…"), not as a conjunction ("…when he pleaded").
+  ["when", /(^|[,;:?!]\s*|\b(so|and|but|ok|okay)\s+)(when|wen)\b|\b(what date|which date|what day|what year|which year|since when|until when|from when|deadline|start date|take effect|come into force)\b/],
   ["duration", /\b(how long|how many (years|months|weeks|days)|how quickly|how fast|how soon|jail|prison|sentenc\w*|punish\w*|time frame|timeline|grace period|transition)\b/],
   ["share", /\b(how much of|what share|what percentage|what portion|what part|how many percent|percentage|per ?cent|ratio)\b/],
   ["amount", /\b(how much|how many|how big|how large|what amount|amount|size|rate|fine[ds]?|penalt\w*|punish\w*|cost|pay|paid|billion|million|cap|threshold|limit|max(imum)?|min(imum)?|capital)\b|\$/],

@@ -27,7 +27,7 @@ export const MAX_SNIPPET = 300;
 const MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december";
 const HAS_DATE = new RegExp(`\\b((${MONTHS})\\b|(19|20)\\d{2}\\b|\\d{1,2} (${MONTHS}))`, "i");
 const HAS_AMOUNT = /([$€£¥]\s?\d|\d\s?(%|percent|per cent|billion|million|bn|m\b|yen|euros?|dollars?|pounds?|rupees?))/i;
-const HAS_DURATION = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty[- ]\w+)\s+(years?|months?|weeks?|days?|hours?)\b/i;
+const HAS_DURATION = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty[- ]\w+)\s+((business|working|calendar)\s+)?(years?|months?|weeks?|days?|hours?)\b/i;
 
 const FULL_DATE = new RegExp(`\\b(\\d{1,2} (${MONTHS}) \\d{4}|(${MONTHS}) \\d{1,2},? \\d{4}|\\d{4}-\\d{2}-\\d{2})\\b`, "i");
 

@@ -1,4 +1,5 @@
 import { JURISDICTIONS } from "../articles/jurisdictions.js";
+import { TOPICS } from "../articles/topics.js";
 
 /**
  * The field's vocabulary: phrases and words that mean the same thing, folded into one search term so that a
@@ -84,6 +85,14 @@ export const PHRASES: ReadonlyArray<readonly [string, string | readonly string[]
   ["trading platforms", "exchang"],
   ["trading platform", "exchang"],
   ["green light", "approv"],
+  ["dirty money", "aml"],
+  ["cash out", "redeem"],
+  ["cash-out", "redeem"],
+  ["pay you back", "redeem"],
+  ["pay back", "redeem"],
+  ["paid back", "redeem"],
+  ["keeps an eye on", "supervis"],
+  ["keep an eye on", "supervis"],
   ["token sales", ["ico", "token", "sale"]],
   ["token sale", ["ico", "token", "sale"]],
   ["cold wallets", ["cold", "offlin"]],
@@ -114,6 +123,13 @@ export const WORDS: Readonly<Record<string, string>> = {
   scam: "fraud", scams: "fraud", scammers: "fraud", fraudulent: "fraud", fraudsters: "fraud",
   trader: "trade", traders: "trade",
   legislation: "law", legislative: "law", statute: "law", laws: "law",
+  blacklist: "sanction", blacklisted: "sanction", blacklisting: "sanction",
+  watchdog: "regul", watchdogs: "regul", regulator: "regul", regulators: "regul",
+  oversee: "supervis", oversees: "supervis", oversight: "supervis", overseen: "supervis",
+  lender: "bank", lenders: "bank",
+  max: "limit", maximum: "limit", ceiling: "limit", cap: "limit", caps: "limit", capped: "limit", limits: "limit", limited: "limit",
+  redemption: "redeem", redemptions: "redeem", redeemed: "redeem", redeemable: "redeem", redeeming: "redeem",
+  jan: "januari", feb: "februari", mar: "march", apr: "april", jun: "june", jul: "juli", aug: "august", sep: "septemb", sept: "septemb", oct: "octob", nov: "novemb", dec: "decemb",
   greenlit: "approv", okayed: "approv", approve: "approv", approved: "approv", approval: "approv", approvals: "approv",
 };
 
@@ -137,6 +153,9 @@ export const RELATED: Readonly<Record<string, readonly string[]>> = {
   law: ["act", "bill"],
   tax: ["incom", "gain"],
   legaltender: ["currenc"],
+  peg: ["stablecoin"],
+  limit: ["exce"],
+  punish: ["prison", "penalti", "sentenc"],
 };
 
 /** Jurisdiction names and demonyms → the jurisdiction's search token ("britain" → "uk"). */
@@ -145,4 +164,24 @@ export function jurisdictionAliases(): Map<string, string> {
   for (const j of JURISDICTIONS) for (const name of j.names) map.set(name, j.token);
   map.delete("the us");
   return map;
+}
+
+let domain: Set<string> | undefined;
+
+/**
+ * Terms that mark a question as being about crypto regulation: the field's folded terms, jurisdictions,
+ * regulators and topic words. (Names and jargon from the stored articles count too; see `ArticleIndex.jargon`.)
+ */
+export function domainTerms(analyze: (text: string) => string[]): ReadonlySet<string> {
+  if (domain) return domain;
+  domain = new Set<string>();
+  for (const [, terms] of PHRASES) for (const t of typeof terms === "string" ? [terms] : terms) domain.add(t);
+  for (const t of Object.values(WORDS)) domain.add(t);
+  for (const j of JURISDICTIONS) {
+    domain.add(j.token);
+    for (const r of j.regulators ?? []) for (const t of analyze(r)) domain.add(t);
+  }
+  for (const words of Object.values(TOPICS)) for (const w of words) for (const t of analyze(w)) domain.add(t);
+  for (const generic of ["new", "rule", "law", "act", "bill", "year", "time", "long", "first", "people", "group", "state", "countri"]) domain.delete(generic);
+  return domain;
 }
