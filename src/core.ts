@@ -6,6 +6,7 @@ import { ingestPaths, ARTICLE_EXTENSIONS, type IngestReport } from "./articles/i
 import { jurisdictionByName } from "./articles/jurisdictions.js";
 import type { ArticleStore, StoreChange } from "./articles/store.js";
 import { RegbotError } from "./errors.js";
+import { silentLogger, type Logger } from "./logger.js";
 import { createArticleIndex, type ArticleIndex } from "./search/article-index.js";
 import { answerQuestion, summarize, type Answer, type ArticleSummary } from "./search/answer.js";
 
@@ -17,6 +18,7 @@ export interface CoreDeps {
   readonly now?: () => Date;
   /** Most citations in one answer. Default 3. */
   readonly maxCitations?: number;
+  readonly logger?: Logger;
 }
 
 /** Longest question the bot takes, in characters. */
@@ -44,6 +46,7 @@ export interface Core {
 export function createCore(deps: CoreDeps): Core {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
+  const logger = deps.logger ?? silentLogger;
   let index: ArticleIndex | undefined;
   let indexVersion = -1;
   let covered: Set<string> | undefined;
@@ -54,19 +57,22 @@ export function createCore(deps: CoreDeps): Core {
     if (index && indexVersion === version) return index;
     covered = undefined;
     const saved = store.db.prepare<[string], { store_version: number; data: string }>("SELECT store_version, data FROM search_index WHERE name = ?").get("articles");
+    const started = performance.now();
     if (saved && saved.store_version === version) {
       try {
         index = createArticleIndex(saved.data);
         indexVersion = version;
+        logger.debug({ articles: index.size, ms: Math.round(performance.now() - started) }, "search index loaded");
         return index;
-      } catch {
-        // A damaged saved index is rebuilt below.
+      } catch (error) {
+        logger.warn({ err: error }, "the saved search index could not be read; rebuilding it");
       }
     }
     index = createArticleIndex();
     index.add(store.all());
     indexVersion = version;
     save();
+    logger.info({ articles: index.size, ms: Math.round(performance.now() - started) }, "search index built");
     return index;
   };
 
@@ -76,8 +82,9 @@ export function createCore(deps: CoreDeps): Core {
       store.db
         .prepare("INSERT INTO search_index (name, store_version, data) VALUES ('articles', ?, ?) ON CONFLICT (name) DO UPDATE SET store_version = excluded.store_version, data = excluded.data")
         .run(indexVersion, index.toJSON());
-    } catch {
+    } catch (error) {
       // The saved index is only a cache: a read-only or full disk costs a rebuild at the next start, nothing more.
+      logger.warn({ err: error }, "the search index could not be saved; it will be rebuilt at the next start");
     }
   };
 
@@ -162,6 +169,8 @@ export function createCore(deps: CoreDeps): Core {
         }
       }
       store.setMeta("corpus_version", version);
+      logger.info({ added: report.added, updated: report.updated, rejected: report.rejected.length }, "bundled corpus stored");
+      for (const r of report.rejected) logger.warn({ path: r.path, reason: r.reason }, "a bundled article was rejected");
       return { seeded: true, report };
     },
     count: () => store.count(),

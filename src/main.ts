@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { runCli } from "../adapters/terminal/cli.js";
 import { createArticleStore } from "./articles/store.js";
-import { loadDotEnv, PACKAGE_ROOT, readConfig } from "./config.js";
+import { env, loadDotEnv, PACKAGE_ROOT, readConfig } from "./config.js";
+import { createLogger } from "./logger.js";
 import { createCore } from "./core.js";
 import { openDatabase } from "./storage/database.js";
 
@@ -12,6 +13,7 @@ import { openDatabase } from "./storage/database.js";
  */
 export async function main(argv: readonly string[]): Promise<number> {
   loadDotEnv();
+  const logger = createLogger({ level: env("LOG_LEVEL") });
   const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
   return runCli(
     {
@@ -23,7 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const config = readConfig({ db });
         const database = openDatabase(config.db);
         const store = createArticleStore(database, { file: config.db });
-        const core = createCore({ store, bundledDir: config.bundledDir, maxCitations: config.maxCitations });
+        const core = createCore({ store, bundledDir: config.bundledDir, maxCitations: config.maxCitations, logger });
         if (seed) core.ensureCorpus();
         return { core, close: () => database.close() };
       },

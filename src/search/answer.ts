@@ -75,6 +75,9 @@ export function answerQuestion(deps: AnswerDeps, question: string, options: Answ
     ? `Read as: ${parsed.corrections.map(([from, to]) => `“${from}” → “${to}”`).join(", ")}.`
     : null;
 
+  if (parsed.core.length === 0 && named.length === 0 && !parsed.wantsLatest && !parsed.from && !parsed.to) {
+    return noAnswer(parsed, "That has no words to search for. Ask about crypto regulation news, e.g. “is crypto trading banned in China?”", covered);
+  }
   if (named.length > 0 && inScope.length === 0) {
     return noAnswer(parsed, `No stored article covers ${listNames(named)}, so there is nothing to cite about it.`, covered);
   }
