@@ -133,7 +133,9 @@ function rank(parsed: ParsedQuestion, hits: readonly IndexHit[], index: ArticleI
   // "Binance"), so "who won the final last year" does not cite an article for "final" and "year".
   const domain = domainTerms(analyze);
   const jargon = index.jargon();
-  const isDomain = (t: string) => domain.has(t) || jargon.has(t);
+  const prefixes = new Set(parsed.terms.filter((t) => t.prefix).map((t) => t.term));
+  const startsSome = (p: string, set: ReadonlySet<string>) => [...set].some((d) => d.startsWith(p));
+  const isDomain = (t: string) => domain.has(t) || jargon.has(t) || (prefixes.has(t) && (startsSome(t, domain) || startsSome(t, jargon)));
   const ranked: Ranked[] = [];
   for (const hit of hits) {
     const matched = new Set(hit.matched);
