@@ -33,31 +33,32 @@ const FULL_DATE = new RegExp(`\\b(\\d{1,2} (${MONTHS}) \\d{4}|(${MONTHS}) \\d{1,
 
 let segmenter: Intl.Segmenter | undefined;
 
-/** Splits plain text into sentences with their offsets. */
-export function sentences(text: string): Array<{ text: string; start: number }> {
-  segmenter ??= new Intl.Segmenter("en", { granularity: "sentence" });
-  const out: Array<{ text: string; start: number }> = [];
-  let offset = 0;
-  for (const paragraph of text.split(/\n{2,}/)) {
-    const start = text.indexOf(paragraph, offset);
-    offset = start + paragraph.length;
-    for (const s of segmenter.segment(paragraph)) {
-      const trimmed = s.segment.trim();
-      if (trimmed) out.push({ text: trimmed, start: start + s.index + s.segment.indexOf(trimmed) });
-    }
-  }
-  return mergeAbbreviations(out);
+/** A sentence of a text: its words verbatim, where it stands, and which paragraph holds it. */
+export interface Sentence {
+  text: string;
+  start: number;
+  paragraph: number;
 }
 
-/** "U.S. regulators…" must not split after "U.S.". */
-function mergeAbbreviations(list: Array<{ text: string; start: number }>): Array<{ text: string; start: number }> {
-  const out: Array<{ text: string; start: number }> = [];
-  for (const s of list) {
-    const prev = out[out.length - 1];
-    if (prev && /\b(U\.S|U\.K|U\.A\.E|Mr|Ms|Dr|No|St|Inc|Co|Corp|vs|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.$/.test(prev.text)) {
-      prev.text = `${prev.text} ${s.text}`;
-    } else out.push({ ...s });
-  }
+/** Splits plain text into sentences with their offsets; each sentence's text is `text.slice(start, start + length)`. */
+export function sentences(text: string): Sentence[] {
+  segmenter ??= new Intl.Segmenter("en", { granularity: "sentence" });
+  const out: Sentence[] = [];
+  let offset = 0;
+  text.split(/\n\s*\n/).forEach((paragraph, p) => {
+    const start = text.indexOf(paragraph, offset);
+    offset = start + paragraph.length;
+    for (const s of segmenter!.segment(paragraph)) {
+      const trimmed = s.segment.trim();
+      if (!trimmed) continue;
+      const at = start + s.index + s.segment.indexOf(trimmed);
+      const prev = out[out.length - 1];
+      // "U.S. regulators…" must not split after "U.S.".
+      if (prev && prev.paragraph === p && /\b(U\.S|U\.K|U\.A\.E|Mr|Ms|Dr|No|St|Inc|Co|Corp|vs|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.$/.test(prev.text)) {
+        prev.text = text.slice(prev.start, at + trimmed.length);
+      } else out.push({ text: trimmed, start: at, paragraph: p });
+    }
+  });
   return out;
 }
 
@@ -69,6 +70,10 @@ function termMatches(term: string, query: SnippetQuery): number {
 
 interface Scored {
   readonly text: string;
+  /** Where the sentence stands in the body, and in which paragraph. */
+  readonly start: number;
+  readonly end: number;
+  readonly paragraph: number;
   readonly terms: ReadonlySet<string>;
   /** How much holding the kind of fact asked for raises the sentence (1: not at all). */
   readonly fact: number;
@@ -118,6 +123,9 @@ function scoreWindow(window: readonly Scored[], query: SnippetQuery, local: (ter
 export function chooseSnippet(body: string, query: SnippetQuery): Snippet {
   const list: Scored[] = sentences(body).map((s) => ({
     text: s.text,
+    start: s.start,
+    end: s.start + s.text.length,
+    paragraph: s.paragraph,
     terms: new Set(tokenize(s.text).map((t) => t.term)),
     fact: Math.max(1, ...[...query.intents].map((intent) => factBoost(s.text, intent))),
   }));
@@ -135,7 +143,7 @@ export function chooseSnippet(body: string, query: SnippetQuery): Snippet {
     const one = scoreOf(single);
     if (one > bestScore) [best, bestScore] = [single, one];
     const next = list[i + 1];
-    if (next && list[i]!.text.length + 1 + next.text.length <= MAX_SNIPPET) {
+    if (next && next.end - list[i]!.start <= MAX_SNIPPET) {
       const pair = [list[i]!, next];
       const two = scoreOf(pair);
       if (two > bestScore) [best, bestScore] = [pair, two];
@@ -145,10 +153,34 @@ export function chooseSnippet(body: string, query: SnippetQuery): Snippet {
   if (best.length === 1) {
     const i = list.indexOf(best[0]!);
     const next = list[i + 1];
-    if (next && best[0]!.text.length < 90 && best[0]!.text.length + 1 + next.text.length <= MAX_SNIPPET) best = [best[0]!, next];
+    if (next && next.paragraph === best[0]!.paragraph && best[0]!.text.length < 90 && next.end - best[0]!.start <= MAX_SNIPPET) best = [best[0]!, next];
   }
-  const text = cut(best.map((s) => s.text).join(" "), MAX_SNIPPET);
+  // Verbatim: the article's own text from the first sentence's start to the last one's end (a paragraph break
+  // between two sentences stays in; renderers show it as a space).
+  const text = fit(body.slice(best[0]!.start, best[best.length - 1]!.end), query);
   return { text, highlights: highlight(text, query) };
+}
+
+/**
+ * Fits a too-long passage into {@link MAX_SNIPPET} characters around the words that matched: the opening when
+ * it holds them, otherwise the stretch that holds the most, with an ellipsis at each cut end.
+ */
+function fit(text: string, query: SnippetQuery): string {
+  if (text.length <= MAX_SNIPPET) return text;
+  const ranges = highlight(text, query);
+  const room = MAX_SNIPPET - 2;
+  const within = (from: number) => ranges.filter(([a, b]) => a >= from && b <= from + room).length;
+  let from = 0;
+  let most = within(0);
+  for (const [a] of ranges) {
+    const start = Math.max(0, a - 40);
+    const n = within(start);
+    if (n > most) [from, most] = [start, n];
+  }
+  if (from === 0) return cut(text, MAX_SNIPPET);
+  const space = text.indexOf(" ", from);
+  const begin = space >= 0 && space < from + 30 ? space + 1 : from;
+  return `…${cut(text.slice(begin), MAX_SNIPPET - 1)}`;
 }
 
 /** Cuts at a word boundary so the result, with its ellipsis, fits in `max` characters. */
