@@ -54,7 +54,9 @@ export function chatReply(core: Core, line: string, style: Style): string | null
 
 /** Runs the terminal chat until `/quit` or the end of input. */
 export async function runChat(core: Core, io: ChatIo): Promise<void> {
-  const style: Style = { color: io.interactive && !process.env.NO_COLOR };
+  // Colour only when the replies go to a terminal too: `regbot chat > log` must not fill the log with escapes.
+  const toTerminal = Boolean((io.output as NodeJS.WritableStream & { isTTY?: boolean }).isTTY);
+  const style: Style = { color: io.interactive && toTerminal && !process.env.NO_COLOR };
   const write = (s: string) => io.output.write(`${s}\n`);
   const rl = readline.createInterface({ input: io.input, output: io.interactive ? io.output : undefined, terminal: io.interactive });
   if (io.interactive) {

@@ -10,6 +10,10 @@ export interface Style {
 
 const PLAIN: Style = { color: false };
 
+// The adapter decides on colour (`Style.color`); picocolors' own guess (stdout a TTY, NO_COLOR) must not
+// override it, or `{ color: true }` would silently print plain text whenever stdout is not a terminal.
+const ansi = pc.createColors(true);
+
 /** Removes control characters (and so ANSI escapes) from text we did not write, so it cannot restyle the terminal. */
 export function clean(text: string): string {
   return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
@@ -18,10 +22,10 @@ export function clean(text: string): string {
 function paint(style: Style) {
   const on = style.color;
   return {
-    bold: (s: string) => (on ? pc.bold(s) : s),
-    dim: (s: string) => (on ? pc.dim(s) : s),
-    cyan: (s: string) => (on ? pc.cyan(s) : s),
-    yellow: (s: string) => (on ? pc.yellow(s) : s),
+    bold: (s: string) => (on ? ansi.bold(s) : s),
+    dim: (s: string) => (on ? ansi.dim(s) : s),
+    cyan: (s: string) => (on ? ansi.cyan(s) : s),
+    yellow: (s: string) => (on ? ansi.yellow(s) : s),
   };
 }
 
@@ -40,13 +44,15 @@ export function renderAnswer(answer: Answer, style: Style = PLAIN): string {
   if (answer.notice) lines.push(answer.citations.length ? p.dim(answer.notice) : answer.notice, "");
   for (const c of answer.citations) {
     const { text, highlights } = c.snippet;
+    // A snippet may span a paragraph break; on screen it reads as one passage.
+    const flat = (s: string) => clean(s.replace(/\s+/g, " "));
     let snippet = "";
     let at = 0;
     for (const [start, end] of highlights) {
-      snippet += clean(text.slice(at, start)) + p.bold(clean(text.slice(start, end)));
+      snippet += flat(text.slice(at, start)) + p.bold(flat(text.slice(start, end)));
       at = end;
     }
-    snippet += clean(text.slice(at));
+    snippet += flat(text.slice(at));
     lines.push(`${p.cyan(`[${c.n}]`)} ${p.bold(clean(c.article.title))}`);
     lines.push(`    ${p.dim(byline(c.article))}`);
     lines.push(`    “${snippet}”`);
