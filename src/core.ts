@@ -136,7 +136,7 @@ export function createCore(deps: CoreDeps): Core {
     },
     article(id) {
       const article = /^[0-9a-f]{1,16}$/i.test(id.trim()) ? store.get(id.trim().toLowerCase()) : undefined;
-      if (!article) throw new RegbotError("NOT_FOUND", `No article with id “${id.trim().slice(0, 40)}”. Ids are shown in brackets beside each citation and in /latest.`);
+      if (!article) throw new RegbotError("NOT_FOUND", `No article with id “${id.trim().slice(0, 40)}”. Each citation and /latest show the id (as “id 1a2b3c4d5e”).`);
       return article;
     },
     ingest: (paths, options = {}) => {

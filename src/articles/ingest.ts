@@ -40,6 +40,7 @@ export interface IngestOptions {
 export function ingestPaths(store: ArticleStore, inputs: readonly string[], options: IngestOptions = {}): IngestReport & { identities: Set<string> } {
   const report: IngestReport = { added: 0, updated: 0, unchanged: 0, rejected: [] };
   const identities = new Set<string>();
+  const seen = new Map<string, { path: string; hash: string }>();
   const files: string[] = [];
   for (const input of inputs) collectFiles(input, files, report, true);
 
@@ -59,10 +60,13 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
         continue;
       }
       const record = toRecord(item.draft);
-      if (identities.has(record.identity)) {
-        report.unchanged++;
+      const first = seen.get(record.identity);
+      if (first) {
+        if (first.hash === record.contentHash) report.unchanged++;
+        else report.rejected.push({ path: item.path, reason: `same URL as ${first.path} earlier in this run, with different text; the first was kept` });
         continue;
       }
+      seen.set(record.identity, { path: item.path, hash: record.contentHash });
       identities.add(record.identity);
       pending.push(record);
     }
@@ -91,11 +95,12 @@ function collectFiles(input: string, files: string[], report: IngestReport, expl
       return;
     }
     const before = files.length;
+    const rejectedBefore = report.rejected.length;
     for (const entry of entries) {
       if (entry.startsWith(".")) continue;
       collectFiles(path.join(input, entry), files, report, false);
     }
-    if (explicit && files.length === before && !report.rejected.some((r) => r.path.startsWith(input))) {
+    if (explicit && files.length === before && report.rejected.length === rejectedBefore) {
       report.rejected.push({ path: input, reason: `no article files (${ARTICLE_EXTENSIONS.join(", ")}) in this folder` });
     }
     return;

@@ -7,7 +7,8 @@ const FURNITURE = [
   /^(join us|share( this)?( article| story| post| on \w+)?|tweet|print|email|comments?|leave a (comment|reply))[.!:]?$/i,
   /^follow us\b.*$/i,
   /^(tags?|topics?|filed under|categories|category)\s*:.*$/i,
-  /^(related|related (stories|articles|posts|news|reading)|read more|read also|also read|see also|more from|recommended|trending|popular)\b\s*:?.*$/i,
+  // Without a colon only a short label counts ("Read more", "Trending now"), so "Popular exchanges said…" stays.
+  /^(related|related (stories|articles|posts|news|reading)|read more|read also|also read|see also|more from|recommended|trending|popular)\b(\s*:.*|[^.]{0,60})$/i,
   /^(subscribe|sign up|newsletter|get the latest)\b.*$/i,
   /^(©|\(c\)|copyright)\b.*$/i,
   /^all rights reserved\.?$/i,
@@ -44,9 +45,12 @@ export function parseScrapedText(text: string): ArticleDraft | { error: string }
   let source: string | null = null;
   // A byline or date line right below the title.
   for (const candidate of nonEmpty.filter((l) => !drop.has(l.i)).slice(0, 3)) {
-    const isByline = /^(by|posted|published|updated|written by)\b/i.test(candidate.text);
+    // A byline does not end like a sentence: "By 2025, every exchange must…" is article text.
+    const isByline = /^(by|posted|published|updated|written by)\b/i.test(candidate.text) && !/[.!?]$/.test(candidate.text);
     const date = DATE_IN_LINE.exec(candidate.text);
-    if (candidate.text.length <= 140 && (isByline || (date && candidate.text.length <= 60))) {
+    // A bare date line holds little besides the date; "On March 3, 2021 the SEC fined an exchange." is text.
+    const dateLine = date !== null && candidate.text.replace(date[0], "").split(/\s+/).filter((w) => /\p{L}/u.test(w)).length <= 3;
+    if (candidate.text.length <= 140 && (isByline || (dateLine && candidate.text.length <= 60))) {
       if (date) publishedAt = normalizeDate(date[1]!.replace(/(\w{3})[a-z]*\.?/i, "$1"));
       drop.add(candidate.i);
       break;

@@ -98,7 +98,8 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
   );
   const update = db.prepare(
     `UPDATE articles SET title = @title, url = @url, source = @source, published_at = @publishedAt, jurisdictions = @jurisdictions,
-       topics = @topics, body = @body, content_hash = @contentHash, updated_at = @now, retracted_at = NULL WHERE identity = @identity`,
+       topics = @topics, body = @body, content_hash = @contentHash, updated_at = @now, retracted_at = NULL,
+       origin = CASE WHEN @origin = 'user' THEN 'user' ELSE origin END WHERE identity = @identity`,
   );
   const getById = db.prepare<[string], Row>("SELECT * FROM articles WHERE id = ? AND retracted_at IS NULL");
   const allRows = db.prepare<[], Row>("SELECT * FROM articles WHERE retracted_at IS NULL ORDER BY rowid");

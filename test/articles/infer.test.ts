@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { canonicalJurisdictions, inferJurisdictions, inferTopics } from "../../src/articles/infer.js";
+
+describe("inferJurisdictions", () => {
+  it("counts a jurisdiction named in the title", () => {
+    expect(inferJurisdictions("Thailand bans crypto payments", "Shops may no longer accept crypto from April.")).toEqual(["Thailand"]);
+  });
+
+  it("counts a jurisdiction pointed to by its regulator", () => {
+    expect(inferJurisdictions("FINMA publishes ICO guidelines", "The regulator said asset tokens are securities.")).toEqual(["Switzerland"]);
+  });
+
+  it("leaves out a country mentioned in passing in an article about another", () => {
+    const body = "Thailand's SEC said shops may not accept crypto. Thailand will enforce the rule from April. A similar rule exists in India, officials said.";
+    expect(inferJurisdictions("Thailand bans crypto payments", body)).toEqual(["Thailand"]);
+  });
+
+  it("lists the most-mentioned jurisdiction first", () => {
+    const body = "Hong Kong's SFC licensed two exchanges. Hong Kong wants to be a crypto hub. China still bans trading, and Chinese exchanges moved abroad.";
+    expect(inferJurisdictions("Exchanges licensed", body)).toEqual(["Hong Kong", "China"]);
+  });
+
+  it("does not read the pronoun “us” as the United States", () => {
+    expect(inferJurisdictions("Tell us what you think", "Write to us about your trading; let us know.")).toEqual([]);
+  });
+
+  it("returns nothing when no place is named", () => {
+    expect(inferJurisdictions("Exchange fined", "The exchange was fined for poor controls.")).toEqual([]);
+  });
+
+  it("names China for the seed article about Chinese telecom fraud", () => {
+    const body = "China is cautioning foreign-based telecom companies. The Chinese committee said fraud groups use blockchain. China banned trading in 2017.";
+    expect(inferJurisdictions("China Warns Overseas Telecom Companies Against Misusing New Technologies", body)[0]).toBe("China");
+  });
+});
+
+describe("inferTopics", () => {
+  it("counts a topic named once in the title", () => {
+    expect(inferTopics("Thailand bans crypto payments", "Shops may not accept crypto.")).toEqual(["trading-ban"]);
+  });
+
+  it("does not count a topic mentioned only once in the body", () => {
+    expect(inferTopics("Shops react", "A tax on trading was also discussed. Shops may not accept crypto.")).toEqual([]);
+  });
+
+  it("counts a topic mentioned twice in the body", () => {
+    expect(inferTopics("Shops react", "A tax on trading and another tax on mining.")).toEqual(["tax"]);
+  });
+
+  it("orders topics by how much the article is about them", () => {
+    expect(inferTopics("Stablecoin law passes", "The stablecoin law also touches tax. Tax experts welcomed it. Stablecoins must be backed.")).toEqual(["stablecoins", "tax"]);
+  });
+});
+
+describe("canonicalJurisdictions", () => {
+  it("maps aliases and demonyms onto canonical names", () => {
+    expect(canonicalJurisdictions(["EU", "hk", "britain"])).toEqual(["European Union", "Hong Kong", "United Kingdom"]);
+  });
+
+  it("keeps unknown names as given", () => {
+    expect(canonicalJurisdictions(["Freedonia"])).toEqual(["Freedonia"]);
+  });
+
+  it("drops blanks and duplicates", () => {
+    expect(canonicalJurisdictions(["EU", " ", "European Union", "eu"])).toEqual(["European Union"]);
+  });
+});
