@@ -5,6 +5,7 @@ import type { ArticleStore } from "../src/articles/store.js";
 import { createCore, MAX_QUESTION_LENGTH, type Core } from "../src/core.js";
 import { RegbotError, type RegbotErrorCode } from "../src/errors.js";
 import { openTempStore, tempDir, writeFiles } from "./fakes/temp-store.js";
+import { regbotErrorOf } from "./fakes/regbot-error.js";
 
 const THAI_JSON = JSON.stringify({
   title: "Thailand bans crypto payments",
@@ -72,15 +73,6 @@ const idOf = (store: ArticleStore, titleStart: string): string => {
 
 const citedIds = (core: Core, question: string) => core.ask(question).citations.map((c) => c.article.id);
 
-function regbotErrorOf(work: () => unknown): RegbotError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof RegbotError) return error;
-    throw new Error(`expected a RegbotError, got: ${String(error)}`);
-  }
-  throw new Error("expected a RegbotError, but nothing was thrown");
-}
 
 /** Counts every write of the saved search index, from any connection, in the meta table. */
 function countIndexSaves(store: ArticleStore): () => number {

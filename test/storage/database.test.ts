@@ -7,17 +7,8 @@ import { RegbotError, type RegbotErrorCode } from "../../src/errors.js";
 import { migrations } from "../../src/storage/migrations.js";
 import { openDatabase, translateSqliteError, type Db } from "../../src/storage/database.js";
 import { tempDir } from "../fakes/temp-store.js";
+import { regbotErrorOf } from "../fakes/regbot-error.js";
 
-/** Runs `work` and returns the RegbotError it throws; fails the test when it throws nothing or something else. */
-function regbotErrorOf(work: () => unknown): RegbotError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof RegbotError) return error;
-    throw new Error(`expected a RegbotError, got: ${String(error)}`);
-  }
-  throw new Error("expected a RegbotError, but nothing was thrown");
-}
 
 /** Opens, runs `check`, and closes, so a test never leaves a connection behind. */
 function withDatabase<T>(file: string, check: (db: Db) => T): T {
