@@ -9,8 +9,9 @@ import { draftFromFields } from "./parse-json.js";
 export function parseMarkdown(text: string): ArticleDraft | { error: string } {
   let parsed: matter.GrayMatterFile<string>;
   try {
-    // gray-matter caches by content; an empty options object turns that off.
-    parsed = matter(text, {});
+    // gray-matter caches by content; passing options turns that off. Its JavaScript engine would run code from
+    // the file (`---js`): only YAML and JSON front matter are read.
+    parsed = matter(text, { engines: { javascript: refuse, js: refuse, coffee: refuse, coffeescript: refuse, cson: refuse } });
   } catch (error) {
     return { error: `the front matter is not valid YAML (${firstLine(error)})` };
   }
@@ -45,6 +46,10 @@ export function markdownToText(markdown: string): string {
     .filter(Boolean)
     .join("\n\n")
     .replace(/\.\.$/gm, ".");
+}
+
+function refuse(): never {
+  throw new Error("only YAML front matter is read (not JavaScript or CoffeeScript)");
 }
 
 function firstLine(error: unknown): string {

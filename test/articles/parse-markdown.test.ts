@@ -112,3 +112,13 @@ describe("markdownToText", () => {
     expect(markdownToText("The field snake_case_name stays, and 2 * 3 stays.")).toBe("The field snake_case_name stays, and 2 * 3 stays.");
   });
 });
+
+describe("parseMarkdown with front matter in a language that runs code", () => {
+  it("refuses JavaScript front matter without running it", () => {
+    const marker = `regbot-pwned-${process.pid}`;
+    const text = ["---js", `{ title: (globalThis[${JSON.stringify(marker)}] = "ran", "Evil") }`, "---", "Body text."].join("\n");
+    const draft = parseMarkdown(text);
+    expect((globalThis as Record<string, unknown>)[marker]).toBeUndefined();
+    expect(draft).toEqual({ error: expect.stringContaining("only YAML front matter is read") });
+  });
+});
