@@ -51,25 +51,34 @@ export function createCore(deps: CoreDeps): Core {
   let indexVersion = -1;
   let covered: Set<string> | undefined;
 
+  /** The saved index, when it reflects the store as it is now (and was written by this version). */
+  const loadSaved = (): ArticleIndex | undefined => {
+    const saved = store.db.prepare<[string], { store_version: number; data: string }>("SELECT store_version, data FROM search_index WHERE name = ?").get("articles");
+    const version = store.version();
+    if (!saved || saved.store_version !== version) return undefined;
+    const started = performance.now();
+    try {
+      const loaded = createArticleIndex(saved.data);
+      indexVersion = version;
+      logger.debug({ articles: loaded.size, ms: Math.round(performance.now() - started) }, "search index loaded");
+      return loaded;
+    } catch (error) {
+      logger.warn({ err: error }, "the saved search index cannot be used; rebuilding it");
+      return undefined;
+    }
+  };
+
   /** The index, current with the store (another process may have written to it since). */
   const currentIndex = (): ArticleIndex => {
-    const version = store.version();
-    if (index && indexVersion === version) return index;
+    if (index && indexVersion === store.version()) return index;
     covered = undefined;
-    const saved = store.db.prepare<[string], { store_version: number; data: string }>("SELECT store_version, data FROM search_index WHERE name = ?").get("articles");
+    index = loadSaved();
+    if (index) return index;
     const started = performance.now();
-    if (saved && saved.store_version === version) {
-      try {
-        index = createArticleIndex(saved.data);
-        indexVersion = version;
-        logger.debug({ articles: index.size, ms: Math.round(performance.now() - started) }, "search index loaded");
-        return index;
-      } catch (error) {
-        logger.warn({ err: error }, "the saved search index could not be read; rebuilding it");
-      }
-    }
+    // Read the articles and the version they are at in one snapshot, so a concurrent writer cannot slip between.
+    const { articles, version } = store.db.transaction(() => ({ articles: store.all(), version: store.version() }))();
     index = createArticleIndex();
-    index.add(store.all());
+    index.add(articles);
     indexVersion = version;
     save();
     logger.info({ articles: index.size, ms: Math.round(performance.now() - started) }, "search index built");
@@ -88,24 +97,35 @@ export function createCore(deps: CoreDeps): Core {
     }
   };
 
-  const follow = (change: StoreChange) => {
-    if (!index) return;
+  /** Applies a store change to the index when the index stands where the change began; otherwise drops it to be rebuilt. */
+  const follow = (change: StoreChange | undefined) => {
+    covered = undefined;
+    if (!change || change.toVersion === change.fromVersion || !index) return;
+    if (indexVersion !== change.fromVersion) {
+      index = undefined;
+      return;
+    }
     index.remove(change.removed);
     index.add(change.upserted);
+    indexVersion = change.toVersion;
   };
 
-  const ingest = (paths: readonly string[], origin: "user" | "bundled", onProgress?: (done: number, total: number) => void) => {
-    const before = store.version();
-    const live = index && indexVersion === before ? index : undefined;
-    if (!live) index = undefined;
-    const report = ingestPaths(store, paths, { origin, onChange: follow, ...(onProgress ? { onProgress } : {}) });
-    covered = undefined;
-    if (index) {
-      indexVersion = store.version();
-      save();
-    }
-    return report;
+  /** Runs writes with the index following them, and saves it once at the end. */
+  const writing = <T>(work: () => T): T => {
+    // Load a saved index first (without rebuilding), so an ingest updates it instead of forcing a rebuild later.
+    if (!index || indexVersion !== store.version()) index = loadSaved();
+    const result = work();
+    save();
+    return result;
   };
+
+  const ingest = (paths: readonly string[], origin: "user" | "bundled", onProgress?: (done: number, total: number) => void) =>
+    ingestPaths(store, paths, {
+      origin,
+      onChange: follow,
+      ...(origin === "bundled" && deps.bundledDir ? { bundledRoot: deps.bundledDir } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
 
   const core: Core = {
     ask(question) {
@@ -139,19 +159,14 @@ export function createCore(deps: CoreDeps): Core {
       if (!article) throw new RegbotError("NOT_FOUND", `No article with id “${id.trim().slice(0, 40)}”. Each citation and /latest show the id (as “id 1a2b3c4d5e”).`);
       return article;
     },
-    ingest: (paths, options = {}) => {
-      const { identities: _identities, ...report } = ingest(paths, "user", options.onProgress);
-      return report;
-    },
+    ingest: (paths, options = {}) =>
+      writing(() => {
+        const { identities: _identities, ...report } = ingest(paths, "user", options.onProgress);
+        return report;
+      }),
     remove(id) {
       const article = core.article(id);
-      store.retract(article.id);
-      if (index && indexVersion === store.version() - 1) {
-        follow({ upserted: [], removed: [article.id] });
-        indexVersion = store.version();
-        save();
-      }
-      covered = undefined;
+      writing(() => follow(store.retract(article.id)));
       return summarize(article);
     },
     ensureCorpus() {
@@ -159,15 +174,12 @@ export function createCore(deps: CoreDeps): Core {
       const version = corpusVersion(deps.bundledDir);
       const seededWith = store.getMeta("corpus_version");
       if (store.count() > 0 && (seededWith === undefined || seededWith === version)) return { seeded: false };
-      const { identities, ...report } = ingest([deps.bundledDir], "bundled");
-      if (seededWith !== undefined) {
-        const gone = store.retractBundledExcept(identities);
-        if (gone.length && index) {
-          follow({ upserted: [], removed: gone });
-          indexVersion = store.version();
-          save();
-        }
-      }
+      const bundledDir = deps.bundledDir;
+      const report = writing(() => {
+        const { identities, ...result } = ingest([bundledDir], "bundled");
+        if (seededWith !== undefined) follow(store.retractBundledExcept(identities));
+        return result;
+      });
       store.setMeta("corpus_version", version);
       logger.info({ added: report.added, updated: report.updated, rejected: report.rejected.length }, "bundled corpus stored");
       for (const r of report.rejected) logger.warn({ path: r.path, reason: r.reason }, "a bundled article was rejected");
@@ -178,9 +190,12 @@ export function createCore(deps: CoreDeps): Core {
   return core;
 }
 
+const INGEST_VERSION = 1;
+
 /** A fingerprint of the bundled corpus: file names and contents. A new release with changed articles gets a new one. */
 export function corpusVersion(dir: string): string {
-  const hash = createHash("sha256");
+  // Raise INGEST_VERSION when ingestion reads files differently, so stores seeded earlier are read again.
+  const hash = createHash("sha256").update(`ingest-${INGEST_VERSION}\0`);
   const walk = (d: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(d, entry.name);

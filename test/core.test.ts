@@ -140,6 +140,22 @@ describe("ensureCorpus", () => {
     expect(core.count()).toBe(3);
   });
 
+  it("updates a bundled article edited in a new release under the same id, and keeps a removal removed", () => {
+    const bundledDir = bundledCorpus();
+    const { core, store } = setup({ bundledDir });
+    const thai = idOf(store, "Thailand");
+    const swiss = idOf(store, "Swiss");
+    core.remove(swiss);
+    writeFiles(bundledDir, {
+      "thai.json": JSON.stringify({ ...JSON.parse(THAI_JSON), body: "The Bank of Thailand banned crypto payments from 1 April 2022, it said in an edited story." }),
+      "swiss.md": SWISS_MD.replace("Asset tokens are treated as securities.", "Asset tokens are treated like shares."),
+    });
+    expect(secondProcess(store, bundledDir).core.ensureCorpus().report).toMatchObject({ added: 0, updated: 1 });
+    expect(core.article(thai).body).toContain("edited story");
+    expect(() => core.article(swiss)).toThrow(RegbotError);
+    expect(store.count()).toBe(2);
+  });
+
   it("does nothing without a bundled folder", () => {
     const store = openTempStore();
     expect(createCore({ store }).ensureCorpus()).toEqual({ seeded: false });
@@ -212,6 +228,31 @@ describe("ask", () => {
     const later = secondProcess(store).core;
     expect(citedIds(later, "did Nigeria lift its crypto banking ban?")).toContain(idOf(store, "Nigeria"));
     expect(saves()).toBe(0);
+  });
+
+  it("updates a saved index when a fresh process ingests (as `regbot ingest` does), instead of leaving it to be rebuilt", () => {
+    const { core, store } = setup();
+    core.ask(THAI_QUESTION);
+    secondProcess(store).core.ingest([writeFiles(tempDir(), { "nigeria.json": NIGERIA_JSON })]);
+    expect(savedIndexVersion(store)).toBe(store.version());
+  });
+
+  it("rebuilds a saved index written by another version of the analyzer instead of reading it", () => {
+    const { core, store } = setup();
+    core.ask(THAI_QUESTION);
+    const saved = store.db.prepare("SELECT data FROM search_index").get() as { data: string };
+    store.db.prepare("UPDATE search_index SET data = ?").run(JSON.stringify({ ...JSON.parse(saved.data), format: "an-older-format" }));
+    const saves = countIndexSaves(store);
+    expect(citedIds(secondProcess(store).core, THAI_QUESTION)).toEqual(citedIds(core, THAI_QUESTION));
+    expect(saves()).toBe(1);
+  });
+
+  it("forgets the words of a removed article, so a typo is not corrected to them", () => {
+    const { core, store } = setup();
+    core.ingest([writeFiles(tempDir(), { "zorblax.json": JSON.stringify({ title: "Zorblax token banned", body: "Regulators banned the zorblax token outright." }) })]);
+    expect(core.ask("is zorblx banned?").notice).toContain("zorblax");
+    core.remove(idOf(store, "Zorblax"));
+    expect(core.ask("is zorblx banned?").notice ?? "").not.toContain("zorblax");
   });
 
   it("sees an article another process ingested since its last answer", () => {

@@ -7,7 +7,6 @@ import { parseJsonArticles } from "./parse-json.js";
 import { parseMarkdown } from "./parse-markdown.js";
 import { parseScrapedText } from "./parse-scraped-text.js";
 import type { ArticleOrigin, ArticleRecord, ArticleStore, StoreChange } from "./store.js";
-import { RegbotError } from "../errors.js";
 
 /** What an ingest run did. The JSON form of `regbot ingest --json` is exactly this object. */
 export interface IngestReport {
@@ -27,6 +26,11 @@ const BATCH = 500;
 /** Options of {@link ingestPaths}. */
 export interface IngestOptions {
   readonly origin?: ArticleOrigin;
+  /**
+   * For the bundled corpus: its folder. Bundled articles are then known by their file (and place in it), not
+   * their text, so an edited article in a new release updates the stored one, and a removal stays removed.
+   */
+  readonly bundledRoot?: string;
   /** Called after each file with how many files are done and how many there are. */
   readonly onProgress?: (done: number, total: number) => void;
   /** Called with every committed batch, so the search index can follow. */
@@ -47,29 +51,30 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
   let pending: ArticleRecord[] = [];
   const flush = () => {
     if (pending.length === 0) return;
-    const { outcomes, change } = store.upsertMany(pending, { origin: options.origin ?? "user", revive: (options.origin ?? "user") === "user" });
+    const { outcomes, change } = store.upsertMany(pending, { origin: options.origin ?? "user" });
     for (const outcome of outcomes) report[outcome]++;
-    if (change.upserted.length) options.onChange?.(change);
+    if (change.toVersion !== change.fromVersion) options.onChange?.(change);
     pending = [];
   };
 
   files.forEach((file, index) => {
-    for (const item of parseFile(file)) {
+    parseFile(file).forEach((item, n) => {
       if ("error" in item) {
         report.rejected.push({ path: item.path, reason: item.error });
-        continue;
+        return;
       }
-      const record = toRecord(item.draft);
+      const bundled = options.bundledRoot ? `bundled:${path.relative(options.bundledRoot, file).split(path.sep).join("/")}#${n + 1}` : undefined;
+      const record = toRecord(item.draft, bundled);
       const first = seen.get(record.identity);
       if (first) {
         if (first.hash === record.contentHash) report.unchanged++;
         else report.rejected.push({ path: item.path, reason: `same URL as ${first.path} earlier in this run, with different text; the first was kept` });
-        continue;
+        return;
       }
       seen.set(record.identity, { path: item.path, hash: record.contentHash });
       identities.add(record.identity);
       pending.push(record);
-    }
+    });
     if (pending.length >= BATCH) flush();
     options.onProgress?.(index + 1, files.length);
   });
@@ -143,11 +148,14 @@ function parseFile(file: string): Parsed[] {
   return ["error" in parsed ? { path: file, error: parsed.error } : { path: file, draft: parsed }];
 }
 
-/** Turns a parsed draft into a storable record: identity, id, hash, and inferred jurisdictions and topics. */
-export function toRecord(draft: ArticleDraft): ArticleRecord {
+/**
+ * Turns a parsed draft into a storable record: identity (the given one, else by URL or content), id, hash, and
+ * inferred jurisdictions and topics.
+ */
+export function toRecord(draft: ArticleDraft, identityOverride?: string): ArticleRecord {
   const url = normalizeUrl(draft.url);
   const hash = contentHash(draft.title, draft.body);
-  const identity = articleIdentity(url, hash);
+  const identity = identityOverride ?? articleIdentity(url, hash);
   const given = canonicalJurisdictions(draft.jurisdictions ?? []);
   return {
     id: articleId(identity),
@@ -161,9 +169,4 @@ export function toRecord(draft: ArticleDraft): ArticleRecord {
     body: draft.body,
     contentHash: hash,
   };
-}
-
-/** Throws when nothing at all could be ingested because every input was missing. */
-export function assertSomethingToIngest(inputs: readonly string[]): void {
-  if (inputs.length === 0) throw new RegbotError("BAD_INPUT", "Name at least one file or folder to ingest, e.g. `regbot ingest data/articles`.");
 }

@@ -24,24 +24,32 @@ export interface LatestOptions {
 
 /** A change to the store, as the search index needs to hear of it. */
 export interface StoreChange {
+  /** Articles added, or the new versions of updated ones. */
   readonly upserted: readonly Article[];
-  readonly removed: readonly string[];
+  /** The previous versions of updated articles, and retracted articles. */
+  readonly removed: readonly Article[];
+  /** The store version before and after this change: an index follows only a change that starts where it stands. */
+  readonly fromVersion: number;
+  readonly toVersion: number;
 }
 
 /** The SQLite article store. All statements are parameterised; writes run in transactions. */
 export interface ArticleStore {
-  /** Adds or updates articles in one transaction. Retracted articles come back only when `revive` is set. */
-  upsertMany(records: readonly ArticleRecord[], options: { origin: ArticleOrigin; revive: boolean }): { outcomes: UpsertOutcome[]; change: StoreChange };
+  /**
+   * Adds or updates articles in one transaction. A user's ingest brings back an article the user retracted; the
+   * bundled corpus brings back only what the corpus itself retracted, and never overwrites a user's article.
+   */
+  upsertMany(records: readonly ArticleRecord[], options: { origin: ArticleOrigin }): { outcomes: UpsertOutcome[]; change: StoreChange };
   get(id: string): Article | undefined;
   /** Every live article, oldest id first. */
   all(): Article[];
   count(): number;
   /** Newest first, optionally only in some jurisdictions (canonical names) and a published-date window. */
   latest(options: LatestOptions): Article[];
-  /** Retracts an article: it stays as a tombstone so the bundled corpus does not bring it back. */
-  retract(id: string): boolean;
+  /** Retracts an article for the user: it stays as a tombstone so the bundled corpus does not bring it back. */
+  retract(id: string): StoreChange | undefined;
   /** Retracts bundled articles whose identity is not in `keep` (the bundled corpus dropped them). */
-  retractBundledExcept(keep: ReadonlySet<string>): string[];
+  retractBundledExcept(keep: ReadonlySet<string>): StoreChange;
   /** Canonical names of every jurisdiction some live article has. */
   jurisdictions(): string[];
   /** Grows by one with every write; the search index records the version it reflects. */
@@ -66,6 +74,7 @@ interface Row {
   origin: string;
   ingested_at: string;
   retracted_at: string | null;
+  retracted_by: "user" | "corpus" | null;
 }
 
 const toArticle = (row: Row): Article => ({
@@ -111,19 +120,28 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
        AND (@to IS NULL OR published_at <= @to)
      ORDER BY published_at IS NULL, published_at DESC, rowid DESC LIMIT @limit`,
   );
-  const retractOne = db.prepare<[string, string]>("UPDATE articles SET retracted_at = ?, body = '', title = '[retracted]' WHERE id = ? AND retracted_at IS NULL");
-  const bundledLive = db.prepare<[], { id: string; identity: string }>("SELECT id, identity FROM articles WHERE origin = 'bundled' AND retracted_at IS NULL");
+  const retractOne = db.prepare<[string, string, string]>(
+    "UPDATE articles SET retracted_at = ?, retracted_by = ?, body = '', title = '[retracted]' WHERE id = ? AND retracted_at IS NULL",
+  );
+  const bundledLive = db.prepare<[], Row>("SELECT * FROM articles WHERE origin = 'bundled' AND retracted_at IS NULL");
   const jurisdictionRows = db.prepare<[], { value: string }>(
     "SELECT DISTINCT j.value AS value FROM articles, json_each(articles.jurisdictions) AS j WHERE articles.retracted_at IS NULL ORDER BY j.value",
   );
   const metaGet = db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?");
   const metaSet = db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-  const bump = () => metaSet.run("store_version", String(readVersion() + 1));
   const readVersion = () => Number(metaGet.get("store_version")?.value ?? 0);
+  /** Records a write (inside its transaction) and describes it for the index. */
+  const changed = (upserted: Article[], removed: Article[]): StoreChange => {
+    const fromVersion = readVersion();
+    if (upserted.length === 0 && removed.length === 0) return { upserted, removed, fromVersion, toVersion: fromVersion };
+    metaSet.run("store_version", String(fromVersion + 1));
+    return { upserted, removed, fromVersion, toVersion: fromVersion + 1 };
+  };
 
-  const upsertTx = db.transaction((records: readonly ArticleRecord[], origin: ArticleOrigin, revive: boolean) => {
+  const upsertTx = db.transaction((records: readonly ArticleRecord[], origin: ArticleOrigin) => {
     const outcomes: UpsertOutcome[] = [];
     const upserted: Article[] = [];
+    const removed: Article[] = [];
     const stamp = now();
     for (const record of records) {
       const params = {
@@ -137,7 +155,10 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
       if (!existing) {
         insert.run(params);
         outcomes.push("added");
-      } else if (existing.retracted_at && !revive) {
+      } else if (existing.retracted_at && origin === "bundled" && existing.retracted_by !== "corpus") {
+        outcomes.push("unchanged");
+        continue;
+      } else if (!existing.retracted_at && origin === "bundled" && existing.origin === "user") {
         outcomes.push("unchanged");
         continue;
       } else if (
@@ -155,17 +176,17 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
       } else {
         update.run(params);
         outcomes.push(existing.retracted_at ? "added" : "updated");
+        if (!existing.retracted_at) removed.push(toArticle(existing));
       }
       upserted.push(toArticle(byIdentity.get(record.identity)!));
     }
-    if (upserted.length > 0) bump();
-    return { outcomes, change: { upserted, removed: [] as string[] } };
+    return { outcomes, change: changed(upserted, removed) };
   });
 
   return {
     db,
     file: options.file,
-    upsertMany: (records, { origin, revive }) => guard(() => upsertTx(records, origin, revive)),
+    upsertMany: (records, { origin }) => guard(() => upsertTx(records, origin)),
     get: (id) => guard(() => {
       const row = getById.get(id);
       return row ? toArticle(row) : undefined;
@@ -181,19 +202,19 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
     retract: (id) =>
       guard(() =>
         db.transaction(() => {
-          const changed = retractOne.run(now(), id).changes > 0;
-          if (changed) bump();
-          return changed;
+          const row = getById.get(id);
+          if (!row) return undefined;
+          retractOne.run(now(), "user", id);
+          return changed([], [toArticle(row)]);
         })(),
       ),
     retractBundledExcept: (keep) =>
       guard(() =>
         db.transaction(() => {
-          const gone = bundledLive.all().filter((r) => !keep.has(r.identity)).map((r) => r.id);
+          const gone = bundledLive.all().filter((r) => !keep.has(r.identity));
           const stamp = now();
-          for (const id of gone) retractOne.run(stamp, id);
-          if (gone.length) bump();
-          return gone;
+          for (const row of gone) retractOne.run(stamp, "corpus", row.id);
+          return changed([], gone.map(toArticle));
         })(),
       ),
     jurisdictions: () => guard(() => jurisdictionRows.all().map((r) => r.value)),

@@ -1,6 +1,9 @@
+import { createHash } from "node:crypto";
 import MiniSearch from "minisearch";
 import type { Article } from "../articles/article.js";
-import { jurisdictionByName } from "../articles/jurisdictions.js";
+import { JURISDICTIONS, jurisdictionByName } from "../articles/jurisdictions.js";
+import { TOPICS } from "../articles/topics.js";
+import { PHRASES, RELATED, WORDS } from "./vocabulary.js";
 import { analyze, fold, termOf, tokenize } from "./analyzer.js";
 import { isEnglishWord } from "./english.js";
 
@@ -30,22 +33,32 @@ export interface IndexHit {
 /** The full-text index over articles: MiniSearch plus the term statistics that ranking and spelling need. */
 export interface ArticleIndex {
   add(articles: readonly Article[]): void;
-  remove(ids: readonly string[]): void;
+  /** Takes articles (as they were indexed) out of the index and its statistics. */
+  remove(articles: readonly Article[]): void;
   search(terms: readonly QueryTerm[], filter?: (meta: IndexedMeta) => boolean): IndexHit[];
-  has(id: string): boolean;
   /** How many articles contain `term` (0 for an unknown term). */
   documentFrequency(term: string): number;
   /** Inverse document frequency of `term`: rare terms weigh more. */
   idf(term: string): number;
   /** Written words seen in articles, with how often (for spelling correction). */
   readonly vocabulary: ReadonlyMap<string, number>;
-  /** Terms of the articles' words that are not English words: names and jargon ("binance", "mica", "xrp"). */
+  /** Terms of the articles' words that are not English words: names and jargon ("binance", "mica", "xrp"). Never shrinks before a rebuild. */
   jargon(): ReadonlySet<string>;
   readonly size: number;
   toJSON(): string;
 }
 
 const FIELDS = ["title", "body", "tags"] as const;
+
+/**
+ * Identifies how indexes are built: the analyzer's tables and this version number (raise it when the analysis
+ * code changes). A saved index of another format is rebuilt instead of being read.
+ */
+const ANALYZER_VERSION = 1;
+const INDEX_FORMAT = createHash("sha256")
+  .update(JSON.stringify({ v: ANALYZER_VERSION, PHRASES, WORDS, RELATED, JURISDICTIONS, TOPICS }))
+  .digest("hex")
+  .slice(0, 16);
 
 function miniSearchOptions() {
   return {
@@ -54,60 +67,83 @@ function miniSearchOptions() {
     // Text is analysed by our analyzer; MiniSearch sees ready-made terms separated by spaces.
     tokenize: (text: string) => (text ? text.split(" ") : []),
     processTerm: (term: string) => term || null,
-    searchOptions: {
-      boost: { title: 2.2, tags: 1.2 },
-      tokenize: (text: string) => (text ? text.split(" ") : []),
-      processTerm: (term: string) => term || null,
-    },
+    searchOptions: { boost: { title: 2.2, tags: 1.2 } },
   };
 }
 
 interface Serialized {
-  v: 1;
+  format: string;
   ms: unknown;
   df: Array<[string, number]>;
   vocab: Array<[string, number]>;
+  jargon: string[];
 }
 
-/** Creates an empty index, or one restored from {@link ArticleIndex.toJSON} output. */
+/** What one article contributes to the index's statistics; taken again to take it out. */
+function analyzeArticle(article: Article) {
+  const titleTerms = analyze(article.title);
+  const bodyTokens = tokenize(article.body);
+  const tags = [
+    ...article.jurisdictions.map((j) => jurisdictionByName(j)?.token ?? fold(j)),
+    ...article.topics.flatMap((t) => analyze(t.replace(/-/g, " "))),
+  ];
+  const words = [...bodyTokens.map((t) => t.surface), ...article.title.split(/[^\p{L}]+/u)].map(fold).filter((w) => /^[a-z]{3,}$/.test(w));
+  const terms = new Set([...titleTerms, ...bodyTokens.map((t) => t.term), ...tags]);
+  return { titleTerms, bodyTerms: bodyTokens.map((t) => t.term), tags, words, terms };
+}
+
+function count(map: Map<string, number>, key: string, by: number): void {
+  const n = (map.get(key) ?? 0) + by;
+  if (n > 0) map.set(key, n);
+  else map.delete(key);
+}
+
+/**
+ * Creates an empty index, or one restored from {@link ArticleIndex.toJSON} output. A saved index written by
+ * another version of the analyzer is refused (it throws), so the caller rebuilds it.
+ */
 export function createArticleIndex(json?: string): ArticleIndex {
   let ms: MiniSearch;
   const df = new Map<string, number>();
   const vocab = new Map<string, number>();
+  const jargon = new Set<string>();
   if (json) {
     const data = JSON.parse(json) as Serialized;
+    if (data.format !== INDEX_FORMAT) throw new Error(`the saved index has format ${String(data.format)}, this version writes ${INDEX_FORMAT}`);
     ms = MiniSearch.loadJS(data.ms as Parameters<typeof MiniSearch.loadJS>[0], miniSearchOptions());
     for (const [k, v] of data.df) df.set(k, v);
     for (const [k, v] of data.vocab) vocab.set(k, v);
+    for (const t of data.jargon) jargon.add(t);
   } else {
     ms = new MiniSearch(miniSearchOptions());
   }
 
-  let jargon: Set<string> | undefined;
-  let jargonSize = -1;
+  const discard = (article: Article) => {
+    if (!ms.has(article.id)) return;
+    ms.discard(article.id);
+    const { terms, words } = analyzeArticle(article);
+    for (const term of terms) count(df, term, -1);
+    for (const word of words) count(vocab, word, -1);
+  };
+
   const index: ArticleIndex = {
     add(articles) {
       const docs = articles.map((article) => {
         if (ms.has(article.id)) ms.discard(article.id);
-        const titleTerms = analyze(article.title);
-        const bodyTokens = tokenize(article.body);
-        const tags = [
-          ...article.jurisdictions.map((j) => jurisdictionByName(j)?.token ?? fold(j)),
-          ...article.topics.flatMap((t) => analyze(t.replace(/-/g, " "))),
-        ];
-        for (const term of new Set([...titleTerms, ...bodyTokens.map((t) => t.term), ...tags])) df.set(term, (df.get(term) ?? 0) + 1);
-        for (const t of bodyTokens) {
-          const word = fold(t.surface);
-          if (/^[a-z]{3,}$/.test(word)) vocab.set(word, (vocab.get(word) ?? 0) + 1);
-        }
-        for (const w of article.title.split(/[^\p{L}]+/u)) {
-          const word = fold(w);
-          if (/^[a-z]{3,}$/.test(word)) vocab.set(word, (vocab.get(word) ?? 0) + 1);
+        const { titleTerms, bodyTerms, tags, words, terms } = analyzeArticle(article);
+        for (const term of terms) count(df, term, 1);
+        for (const word of words) {
+          // A word the articles use that is not English is a name or jargon ("binance", "mica"): a word of the field.
+          if (!vocab.has(word) && !isEnglishWord(word)) {
+            const term = termOf(word);
+            if (term) jargon.add(term);
+          }
+          count(vocab, word, 1);
         }
         return {
           id: article.id,
           title: titleTerms.join(" "),
-          body: bodyTokens.map((t) => t.term).join(" "),
+          body: bodyTerms.join(" "),
           tags: tags.join(" "),
           publishedAt: article.publishedAt,
           jurisdictions: article.jurisdictions,
@@ -115,10 +151,9 @@ export function createArticleIndex(json?: string): ArticleIndex {
       });
       ms.addAll(docs);
     },
-    remove(ids) {
-      for (const id of ids) if (ms.has(id)) ms.discard(id);
+    remove(articles) {
+      for (const article of articles) discard(article);
     },
-    has: (id) => ms.has(id),
     search(terms, filter) {
       if (terms.length === 0) return [];
       const weights = new Map(terms.map((t) => [t.term, t.weight]));
@@ -142,23 +177,12 @@ export function createArticleIndex(json?: string): ArticleIndex {
       return Math.log(1 + n / ((df.get(term) ?? 0) + 0.5));
     },
     vocabulary: vocab,
-    jargon() {
-      if (!jargon || jargonSize !== vocab.size) {
-        jargon = new Set();
-        for (const word of vocab.keys()) {
-          if (isEnglishWord(word)) continue;
-          const term = termOf(word);
-          if (term) jargon.add(term);
-        }
-        jargonSize = vocab.size;
-      }
-      return jargon;
-    },
+    jargon: () => jargon,
     get size() {
       return ms.documentCount;
     },
     toJSON() {
-      const data: Serialized = { v: 1, ms: ms.toJSON(), df: [...df], vocab: [...vocab] };
+      const data: Serialized = { format: INDEX_FORMAT, ms: ms.toJSON(), df: [...df], vocab: [...vocab], jargon: [...jargon] };
       return JSON.stringify(data);
     },
   };

@@ -31,4 +31,10 @@ export const migrations: readonly string[] = [
     data          TEXT NOT NULL
   );
   `,
+  // Who retracted an article: a user's `remove` is final for the bundled corpus; the corpus's own retraction
+  // (a release dropped the file) is undone when a later release brings the file back.
+  `
+  ALTER TABLE articles ADD COLUMN retracted_by TEXT CHECK (retracted_by IN ('user', 'corpus'));
+  UPDATE articles SET retracted_by = 'user' WHERE retracted_at IS NOT NULL;
+  `,
 ];

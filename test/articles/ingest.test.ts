@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { assertSomethingToIngest, ingestPaths, toRecord } from "../../src/articles/ingest.js";
+import { ingestPaths, toRecord } from "../../src/articles/ingest.js";
 import type { StoreChange } from "../../src/articles/store.js";
 import { isRegbotError } from "../../src/errors.js";
 import { openTempStore, tempDir, writeFiles } from "../fakes/temp-store.js";
@@ -227,33 +227,4 @@ describe("toRecord", () => {
   });
 });
 
-describe("assertSomethingToIngest", () => {
-  it("asks for at least one path, with an example", () => {
-    let caught: unknown;
-    try {
-      assertSomethingToIngest([]);
-    } catch (error) {
-      caught = error;
-    }
-    expect(isRegbotError(caught, "BAD_INPUT")).toBe(true);
-    expect((caught as Error).message).toBe("Name at least one file or folder to ingest, e.g. `regbot ingest data/articles`.");
-    expect(() => assertSomethingToIngest(["data/articles"])).not.toThrow();
-  });
-
-  it("rejects a second file with the same URL but other text in one run, naming the file kept", () => {
-    const dir = writeFiles(tempDir(), { "a.json": json(THAI), "b.json": json({ ...THAI, body: "A different text under the same link." }) });
-    const report = ingestPaths(openTempStore(), [dir]);
-    expect(report.added).toBe(1);
-    expect(report.rejected).toEqual([{ path: path.join(dir, "b.json"), reason: `same URL as ${path.join(dir, "a.json")} earlier in this run, with different text; the first was kept` }]);
-  });
-
-  it("makes a bundled article the user's own when the user ingests it, so a newer corpus never drops it", () => {
-    const store = openTempStore();
-    const dir = writeFiles(tempDir(), { "thai.json": json(THAI) });
-    ingestPaths(store, [dir], { origin: "bundled" });
-    ingestPaths(store, [writeFiles(tempDir(), { "thai.json": json({ ...THAI, body: `${THAI.body} Updated.` }) })]);
-    expect(store.retractBundledExcept(new Set())).toEqual([]);
-    expect(store.count()).toBe(1);
-  });
-});
 

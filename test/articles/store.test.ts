@@ -13,8 +13,8 @@ const draft = (n: number, fields: Partial<ArticleDraft> = {}): ArticleDraft => (
   ...fields,
 });
 
-const user = { origin: "user" as ArticleOrigin, revive: true };
-const bundled = { origin: "bundled" as ArticleOrigin, revive: false };
+const user = { origin: "user" as ArticleOrigin };
+const bundled = { origin: "bundled" as ArticleOrigin };
 
 /** A clock that moves one day forward every time it is read. */
 function dailyClock(start = "2024-01-01T00:00:00Z"): () => Date {
@@ -136,7 +136,7 @@ describe("retract", () => {
     const store = openTempStore();
     const gone = toRecord(draft(1, { jurisdictions: ["China"] }));
     store.upsertMany([gone, toRecord(draft(2, { jurisdictions: ["Japan"] }))], user);
-    expect(store.retract(gone.id)).toBe(true);
+    expect(store.retract(gone.id)?.removed.map((a) => a.id)).toEqual([gone.id]);
     expect(store.get(gone.id)).toBeUndefined();
     expect(store.all().map((a) => a.id)).not.toContain(gone.id);
     expect(store.count()).toBe(1);
@@ -144,13 +144,15 @@ describe("retract", () => {
     expect(store.jurisdictions()).toEqual(["Japan"]);
   });
 
-  it("returns false for an unknown or already retracted id", () => {
+  it("changes nothing for an unknown or already retracted id", () => {
     const store = openTempStore();
     const record = toRecord(draft(1));
     store.upsertMany([record], user);
     store.retract(record.id);
-    expect(store.retract(record.id)).toBe(false);
-    expect(store.retract("ffffffffff")).toBe(false);
+    const version = store.version();
+    expect(store.retract(record.id)).toBeUndefined();
+    expect(store.retract("ffffffffff")).toBeUndefined();
+    expect(store.version()).toBe(version);
   });
 
   it("keeps a tombstone without the text, so the bundled corpus does not bring the article back", () => {
@@ -183,8 +185,28 @@ describe("retractBundledExcept", () => {
     const mine = toRecord(draft(3));
     store.upsertMany([kept, dropped], bundled);
     store.upsertMany([mine], user);
-    expect(store.retractBundledExcept(new Set([kept.identity]))).toEqual([dropped.id]);
+    expect(store.retractBundledExcept(new Set([kept.identity])).removed.map((a) => a.id)).toEqual([dropped.id]);
     expect(store.all().map((a) => a.id)).toEqual([kept.id, mine.id]);
+  });
+
+  it("brings an article back when a later corpus has it again, but not one the user removed", () => {
+    const store = openTempStore();
+    const returning = toRecord(draft(1));
+    const removedByUser = toRecord(draft(2));
+    store.upsertMany([returning, removedByUser], bundled);
+    store.retract(removedByUser.id);
+    store.retractBundledExcept(new Set());
+    expect(store.upsertMany([returning, removedByUser], bundled).outcomes).toEqual(["added", "unchanged"]);
+    expect(store.all().map((a) => a.id)).toEqual([returning.id]);
+  });
+
+  it("never overwrites a user's article with the bundled text", () => {
+    const store = openTempStore();
+    const mine = toRecord(draft(1));
+    store.upsertMany([mine], user);
+    const bundledText = toRecord({ ...draft(1), body: "The bundled corpus words it differently." }, mine.identity);
+    expect(store.upsertMany([bundledText], bundled).outcomes).toEqual(["unchanged"]);
+    expect(store.get(mine.id)?.body).toBe(mine.body);
   });
 });
 
