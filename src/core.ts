@@ -19,6 +19,8 @@ export interface CoreDeps {
   /** Most citations in one answer. Default 3. */
   readonly maxCitations?: number;
   readonly logger?: Logger;
+  /** The database was opened read-only: the index is built in memory and never saved. */
+  readonly readonly?: boolean;
 }
 
 /** Longest question the bot takes, in characters. */
@@ -86,7 +88,7 @@ export function createCore(deps: CoreDeps): Core {
   };
 
   const save = () => {
-    if (!index) return;
+    if (!index || deps.readonly) return;
     try {
       store.db
         .prepare("INSERT INTO search_index (name, store_version, data) VALUES ('articles', ?, ?) ON CONFLICT (name) DO UPDATE SET store_version = excluded.store_version, data = excluded.data")

@@ -5,7 +5,8 @@ import { createArticleStore } from "./articles/store.js";
 import { env, loadDotEnv, PACKAGE_ROOT, readConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createCore } from "./core.js";
-import { openDatabase } from "./storage/database.js";
+import { isRegbotError } from "./errors.js";
+import { openDatabase, type Db } from "./storage/database.js";
 
 /**
  * The composition root: configuration → database → core → the adapters that are configured. The only module
@@ -21,12 +22,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       stdin: process.stdin,
       stdout: process.stdout,
       stderr: process.stderr,
-      openCore: ({ db, seed }) => {
+      openCore: ({ db, seed, writes }) => {
         const config = readConfig({ db });
-        const database = openDatabase(config.db);
+        let database: Db;
+        let readonly = false;
+        try {
+          database = openDatabase(config.db);
+        } catch (error) {
+          // A read-only database still answers questions; only commands that write need it writable.
+          if (writes || !isRegbotError(error, "DB_READONLY")) throw error;
+          database = openDatabase(config.db, { readonly: true });
+          readonly = true;
+          logger.warn({ db: config.db }, "the database is read-only: answering from it without saving anything");
+        }
         const store = createArticleStore(database, { file: config.db });
-        const core = createCore({ store, bundledDir: config.bundledDir, maxCitations: config.maxCitations, logger });
-        if (seed) core.ensureCorpus();
+        const core = createCore({ store, bundledDir: config.bundledDir, maxCitations: config.maxCitations, logger, readonly });
+        if (seed && !readonly) core.ensureCorpus();
         return { core, close: () => database.close() };
       },
       // Telegram and Discord adapters plug in here (their own issues); until then no token starts a bot.

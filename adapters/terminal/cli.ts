@@ -10,8 +10,11 @@ import { renderAnswer, renderArticle, renderArticleList } from "./render.js";
 
 /** What the CLI needs from the composition root. */
 export interface CliDeps {
-  /** Opens the database and the core; `seed` ingests the bundled corpus into an empty store first. */
-  readonly openCore: (options: { db?: string | undefined; seed: boolean }) => { core: Core; close: () => void };
+  /**
+   * Opens the database and the core; `seed` stores the bundled corpus in an empty store first; `writes` says the
+   * command must write (a read-only database is then an error rather than read as it is).
+   */
+  readonly openCore: (options: { db?: string | undefined; seed: boolean; writes: boolean }) => { core: Core; close: () => void };
   /** Starts the chat adapters whose tokens are set; resolves when they stop. Returns `false` when none is configured. */
   readonly startBots: (core: Core) => Promise<boolean>;
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -51,7 +54,7 @@ export function createCli(deps: CliDeps): Command {
     .exitOverride();
 
   const withCore = async <T>(seed: boolean, work: (core: Core) => T | Promise<T>): Promise<T> => {
-    const { core, close } = deps.openCore({ db: program.opts<{ db?: string }>().db, seed });
+    const { core, close } = deps.openCore({ db: program.opts<{ db?: string }>().db, seed, writes: !seed });
     try {
       return await work(core);
     } finally {

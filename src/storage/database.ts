@@ -28,7 +28,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   }
   let db: Db;
   try {
-    db = new Database(file, { readonly, fileMustExist: readonly });
+    db = readonly ? openReadOnly(file) : new Database(file);
   } catch (error) {
     throw translateSqliteError(error, file);
   }
@@ -47,6 +47,27 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     throw translateSqliteError(error, file);
   }
   return db;
+}
+
+/**
+ * Opens a database for reading only. In a read-only folder SQLite cannot open a WAL database at all (it needs
+ * its -shm file), so the file is then read into memory and queried there.
+ */
+function openReadOnly(file: string): Db {
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma("schema_version");
+    return db;
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "";
+    if ((!code.startsWith("SQLITE_READONLY") && code !== "SQLITE_CANTOPEN") || !fs.existsSync(file)) throw error;
+    const bytes = fs.readFileSync(file);
+    // Bytes 18 and 19 of the header mark WAL mode (2); an in-memory copy must say rollback journal (1).
+    if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+    const db = new Database(bytes);
+    db.pragma("query_only = ON");
+    return db;
+  }
 }
 
 function migrate(db: Db, file: string): void {
@@ -75,6 +96,9 @@ export function translateSqliteError(error: unknown, file: string): unknown {
   }
   if (code === "SQLITE_READONLY" || code.startsWith("SQLITE_READONLY") || code === "SQLITE_CANTOPEN" && isReadOnlyPlace(file)) {
     return new RegbotError("DB_READONLY", `The database ${file} cannot be written (read-only file or folder). Fix its permissions, or point --db / REGBOT_DB at a writable file.`, { cause: error });
+  }
+  if (code.startsWith("SQLITE_IOERR")) {
+    return new RegbotError("DB_FULL", `Reading or writing the database ${file} failed (${code}: the disk may be full or failing); nothing stored was lost. Free some space or check the disk, then try again.`, { cause: error });
   }
   if (code === "SQLITE_FULL") {
     return new RegbotError("DB_FULL", `The disk holding ${file} is full; the last change was not saved and nothing stored was lost. Free some space and try again.`, { cause: error });

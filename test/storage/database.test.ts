@@ -103,6 +103,28 @@ describe("openDatabase", () => {
     expect(error.message).toContain("Fix its permissions");
   });
 
+  it.skipIf(permissionsAreIgnored())("reads a WAL database in a read-only folder when asked to open it read-only", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "regbot.db");
+    withDatabase(file, (db) => db.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('kept')"));
+    fs.chmodSync(file, 0o444);
+    fs.chmodSync(dir, 0o555);
+    const db = openDatabase(file, { readonly: true });
+    expect(db.prepare("SELECT text FROM notes").get()).toEqual({ text: "kept" });
+    db.close();
+  });
+
+  it("opens read-only without changing a byte of the file, and refuses writes", () => {
+    const file = path.join(tempDir(), "regbot.db");
+    withDatabase(file, (db) => db.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('kept')"));
+    const before = fs.readFileSync(file);
+    const db = openDatabase(file, { readonly: true });
+    expect(db.prepare("SELECT text FROM notes").get()).toEqual({ text: "kept" });
+    expect(() => db.exec("INSERT INTO notes VALUES ('more')")).toThrow();
+    db.close();
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
   it("names the path when the database's folder cannot be created", () => {
     const dir = tempDir();
     const blocker = path.join(dir, "not-a-folder");
@@ -149,6 +171,7 @@ describe("translateSqliteError", () => {
     ["SQLITE_READONLY", "DB_READONLY"],
     ["SQLITE_READONLY_DIRECTORY", "DB_READONLY"],
     ["SQLITE_FULL", "DB_FULL"],
+    ["SQLITE_IOERR_SHMSIZE", "DB_FULL"],
   ] as const)("turns %s into %s, keeping the original as the cause", (sqliteCode, code) => {
     const original = sqliteError(sqliteCode);
     const translated = translateSqliteError(original, "/data/regbot.db");
