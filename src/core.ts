@@ -5,7 +5,7 @@ import type { Article } from "./articles/article.js";
 import { ingestPaths, ARTICLE_EXTENSIONS, type IngestReport } from "./articles/ingest.js";
 import { jurisdictionByName } from "./articles/jurisdictions.js";
 import type { ArticleStore, StoreChange } from "./articles/store.js";
-import { RegbotError } from "./errors.js";
+import { quoteInput, RegbotError } from "./errors.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { createArticleIndex, type ArticleIndex } from "./search/article-index.js";
 import { answerQuestion, summarize, type Answer, type ArticleSummary } from "./search/answer.js";
@@ -65,7 +65,8 @@ export function createCore(deps: CoreDeps): Core {
       logger.debug({ articles: loaded.size, ms: Math.round(performance.now() - started) }, "search index loaded");
       return loaded;
     } catch (error) {
-      logger.warn({ err: error }, "the saved search index cannot be used; rebuilding it");
+      // Expected after an upgrade that changes how text is analysed; the index is a cache and is rebuilt.
+      logger.info({ reason: error instanceof Error ? error.message : String(error) }, "the saved search index cannot be used; rebuilding it");
       return undefined;
     }
   };
@@ -153,12 +154,12 @@ export function createCore(deps: CoreDeps): Core {
       const limit = Math.max(1, Math.min(options.limit ?? 5, 50));
       if (!options.jurisdiction) return store.latest({ limit }).map(summarize);
       const j = jurisdictionByName(options.jurisdiction);
-      if (!j) throw new RegbotError("BAD_INPUT", `Unknown jurisdiction “${options.jurisdiction}”. Try a country or bloc name, e.g. “EU”, “Hong Kong”, “United States”.`);
+      if (!j) throw new RegbotError("BAD_INPUT", `Unknown jurisdiction “${quoteInput(options.jurisdiction)}”. Try a country or bloc name, e.g. “EU”, “Hong Kong”, “United States”.`);
       return store.latest({ limit, jurisdictions: [j.name] }).map(summarize);
     },
     article(id) {
       const article = /^[0-9a-f]{1,16}$/i.test(id.trim()) ? store.get(id.trim().toLowerCase()) : undefined;
-      if (!article) throw new RegbotError("NOT_FOUND", `No article with id “${id.trim().slice(0, 40)}”. Each citation and /latest show the id (as “id 1a2b3c4d5e”).`);
+      if (!article) throw new RegbotError("NOT_FOUND", `No article with id “${quoteInput(id)}”. Each citation and /latest show the id (as “id 1a2b3c4d5e”).`);
       return article;
     },
     ingest: (paths, options = {}) =>

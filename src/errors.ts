@@ -30,3 +30,12 @@ export type RegbotErrorCode =
 export function isRegbotError(error: unknown, code?: RegbotErrorCode): error is RegbotError {
   return error instanceof RegbotError && (code === undefined || error.code === code);
 }
+
+/**
+ * Quotes what a user typed inside a message: control characters (terminal escapes among them) and bidi
+ * overrides removed, and cut to `max` characters, so echoing input can neither restyle a terminal nor flood a chat.
+ */
+export function quoteInput(text: string, max = 40): string {
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}

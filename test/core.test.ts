@@ -317,7 +317,14 @@ describe("article", () => {
     const { core } = setup();
     const error = regbotErrorOf(() => core.article(`'; DROP TABLE articles; --${"x".repeat(100)}`));
     expect(error.code).toBe<RegbotErrorCode>("NOT_FOUND");
-    expect(error.message).toBe(`No article with id “'; DROP TABLE articles; --${"x".repeat(14)}”. Each citation and /latest show the id (as “id 1a2b3c4d5e”).`);
+    expect(error.message).toBe(`No article with id “'; DROP TABLE articles; --${"x".repeat(14)}…”. Each citation and /latest show the id (as “id 1a2b3c4d5e”).`);
+  });
+
+  it("does not echo terminal escape sequences from the id it was given", () => {
+    const { core } = setup();
+    const error = regbotErrorOf(() => core.article("\u001b]0;pwned\u0007\u001b[31mred"));
+    expect(error.message).not.toMatch(/[\u0000-\u001f]/);
+    expect(error.message).toContain("“]0;pwned[31mred”");
   });
 });
 

@@ -1,6 +1,6 @@
 import readline from "node:readline";
 import type { Core } from "../../src/core.js";
-import { isRegbotError } from "../../src/errors.js";
+import { isRegbotError, quoteInput } from "../../src/errors.js";
 import { renderAnswer, renderArticle, renderArticleList, type Style } from "./render.js";
 
 /** Where the chat reads and writes. */
@@ -42,7 +42,7 @@ export function chatReply(core: Core, line: string, style: Style): string | null
           if (!arg) return "Usage: /article ID (ids are shown with each citation and in /latest).";
           return renderArticle(core.article(arg), style);
         default:
-          return `Unknown command /${command.slice(0, 30)}. ${CHAT_HELP.split("\n").slice(1).join(" ").replace(/\s+/g, " ")}`;
+          return `Unknown command /${quoteInput(command, 30)}. ${CHAT_HELP.split("\n").slice(1).join(" ").replace(/\s+/g, " ")}`;
       }
     }
     return renderAnswer(core.ask(text), style);
@@ -64,6 +64,8 @@ export async function runChat(core: Core, io: ChatIo): Promise<void> {
     rl.setPrompt("> ");
     rl.prompt();
   }
+  // Ctrl+C leaves the chat (readline would otherwise pause and leave the process waiting).
+  rl.on("SIGINT", () => rl.close());
   for await (const line of rl) {
     const reply = chatReply(core, line, style);
     if (reply === null) break;

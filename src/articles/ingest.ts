@@ -46,7 +46,8 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
   const identities = new Set<string>();
   const seen = new Map<string, { path: string; hash: string }>();
   const files: string[] = [];
-  for (const input of inputs) collectFiles(input, files, report, true);
+  const visited = new Set<string>();
+  for (const input of inputs) collectFiles(input, files, report, true, visited);
 
   let pending: ArticleRecord[] = [];
   const flush = () => {
@@ -82,7 +83,7 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
   return { ...report, identities };
 }
 
-function collectFiles(input: string, files: string[], report: IngestReport, explicit: boolean): void {
+function collectFiles(input: string, files: string[], report: IngestReport, explicit: boolean, visited = new Set<string>()): void {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(input);
@@ -92,6 +93,15 @@ function collectFiles(input: string, files: string[], report: IngestReport, expl
     return;
   }
   if (stat.isDirectory()) {
+    // A folder reached twice (through a symlink loop, or named twice) is read once.
+    let real: string;
+    try {
+      real = fs.realpathSync(input);
+    } catch {
+      real = path.resolve(input);
+    }
+    if (visited.has(real)) return;
+    visited.add(real);
     let entries: string[];
     try {
       entries = fs.readdirSync(input).sort();
@@ -103,7 +113,7 @@ function collectFiles(input: string, files: string[], report: IngestReport, expl
     const rejectedBefore = report.rejected.length;
     for (const entry of entries) {
       if (entry.startsWith(".")) continue;
-      collectFiles(path.join(input, entry), files, report, false);
+      collectFiles(path.join(input, entry), files, report, false, visited);
     }
     if (explicit && files.length === before && report.rejected.length === rejectedBefore) {
       report.rejected.push({ path: input, reason: `no article files (${ARTICLE_EXTENSIONS.join(", ")}) in this folder` });
@@ -111,6 +121,11 @@ function collectFiles(input: string, files: string[], report: IngestReport, expl
     return;
   }
   const ext = path.extname(input).toLowerCase();
+  if (!stat.isFile()) {
+    // A FIFO or device would block or never end; only regular files are read.
+    if (explicit || (ARTICLE_EXTENSIONS as readonly string[]).includes(ext)) report.rejected.push({ path: input, reason: "not a regular file (a pipe, socket or device)" });
+    return;
+  }
   if (!(ARTICLE_EXTENSIONS as readonly string[]).includes(ext)) {
     if (explicit) report.rejected.push({ path: input, reason: `unsupported file type "${ext || "(none)"}": use ${ARTICLE_EXTENSIONS.join(", ")}` });
     return;
@@ -128,9 +143,11 @@ function parseFile(file: string): Parsed[] {
   let text: string;
   try {
     const bytes = fs.readFileSync(file);
-    if (bytes.length === 0 || bytes.toString("utf8").trim() === "") return [{ path: file, error: "empty file" }];
-    if (bytes.includes(0)) return [{ path: file, error: "binary file, not text" }];
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : "utf-8";
+    if (encoding === "utf-8" && bytes.includes(0)) return [{ path: file, error: "binary file, not text" }];
+    text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    if (text.trim() === "") return [{ path: file, error: "empty file" }];
+    if (text.includes("\u0000")) return [{ path: file, error: "binary file, not text" }];
   } catch (error) {
     if (error instanceof TypeError) return [{ path: file, error: "not UTF-8 text (save it as UTF-8)" }];
     return [{ path: file, error: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` }];

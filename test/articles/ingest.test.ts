@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -225,6 +226,28 @@ describe("toRecord", () => {
     expect(a.id).toBe(b.id);
     expect(a.url).toBe("https://news.example/x");
   });
-});
 
+  it("reads a folder once even when a symlink loops back to it", () => {
+    const dir = writeFiles(tempDir(), { "thai.json": json(THAI) });
+    fs.symlinkSync(dir, path.join(dir, "loop"));
+    const report = ingestPaths(openTempStore(), [dir]);
+    expect(report).toMatchObject({ added: 1, unchanged: 0, rejected: [] });
+  });
+
+  it.skipIf(process.platform === "win32")("refuses a named pipe instead of waiting on it forever", () => {
+    const dir = writeFiles(tempDir(), { "thai.json": json(THAI) });
+    const fifo = path.join(dir, "stuck.txt");
+    execFileSync("mkfifo", [fifo]);
+    const report = ingestPaths(openTempStore(), [dir]);
+    expect(report.added).toBe(1);
+    expect(report.rejected).toEqual([{ path: fifo, reason: "not a regular file (a pipe, socket or device)" }]);
+  });
+
+  it("reads a UTF-16 file that starts with a byte-order mark", () => {
+    const text = `\ufeff${SWISS_MD}`;
+    const dir = writeFiles(tempDir(), { "swiss.md": Buffer.from(text, "utf16le") });
+    const report = ingestPaths(openTempStore(), [dir]);
+    expect(report).toMatchObject({ added: 1, rejected: [] });
+  });
+});
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runChat } from "../../../adapters/terminal/chat.js";
+import { chatReply, runChat } from "../../../adapters/terminal/chat.js";
 import { createArticleStore } from "../../../src/articles/store.js";
 import { createCore, type Core } from "../../../src/core.js";
 import { openDatabase, type Db } from "../../../src/storage/database.js";
@@ -61,5 +61,13 @@ describe("runChat", () => {
     const out = await interactiveChat(["is crypto mining banned?", "/quit"], false);
     expect(out).toContain("Atlantis bans crypto mining");
     expect(out).not.toMatch(STYLING);
+  });
+});
+
+describe("the chat's handling of odd input", () => {
+  it("does not echo terminal escapes back in the unknown-command message", () => {
+    const reply = chatReply(core, "/foo\u001b[31mbar", { color: false });
+    expect(reply).not.toMatch(/\u001b/);
+    expect(reply).toContain("Unknown command /foo[31mbar");
   });
 });
