@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { quoteInput, RegbotError } from "./errors.js";
 
 /** The folder that holds regbot's package.json: defaults (the database, the bundled corpus) live below it. */
 export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
@@ -41,12 +42,16 @@ export function loadDotEnv(file = path.resolve(".env")): void {
 
 /** Builds the configuration from the environment and CLI flags. */
 export function readConfig(flags: { db?: string | undefined } = {}, source: NodeJS.ProcessEnv = process.env): Config {
-  const maxCitations = Number(env("REGBOT_MAX_CITATIONS", source) ?? 3);
+  const rawCitations = env("REGBOT_MAX_CITATIONS", source);
+  const maxCitations = Number(rawCitations ?? 3);
+  if (!Number.isInteger(maxCitations) || maxCitations < 1 || maxCitations > 10) {
+    throw new RegbotError("BAD_INPUT", `REGBOT_MAX_CITATIONS must be a whole number from 1 to 10 (it is “${quoteInput(rawCitations ?? "")}”). Fix it or unset it for the default, 3.`);
+  }
   return {
     db: flags.db?.trim() || env("REGBOT_DB", source) || path.join(PACKAGE_ROOT, "data", "regbot.db"),
     bundledDir: path.join(PACKAGE_ROOT, "data", "articles"),
     telegramToken: env("TELEGRAM_BOT_TOKEN", source),
     discordToken: env("DISCORD_TOKEN", source),
-    maxCitations: Number.isInteger(maxCitations) && maxCitations >= 1 && maxCitations <= 10 ? maxCitations : 3,
+    maxCitations,
   };
 }

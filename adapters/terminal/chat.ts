@@ -37,7 +37,7 @@ export function chatReply(core: Core, line: string, style: Style): string | null
         case "start":
           return CHAT_HELP;
         case "latest":
-          return renderArticleList(core.latest({ jurisdiction: arg || undefined, limit: 5 }), style);
+          return renderArticleList(core.latest({ jurisdiction: arg || undefined, limit: 5 }), style, arg || undefined);
         case "article":
           if (!arg) return "Usage: /article ID (ids are shown with each citation and in /latest).";
           return renderArticle(core.article(arg), style);

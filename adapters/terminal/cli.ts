@@ -109,16 +109,16 @@ export function createCli(deps: CliDeps): Command {
     .option("-j, --jurisdiction <name>", "only this jurisdiction (e.g. EU, \"Hong Kong\", UK)")
     .option("-n, --limit <n>", "how many (1-50)", "10")
     .option("--json", "print {articles: [...]} as JSON")
-    .action((opts: { jurisdiction?: string; limit: string; json?: boolean }) =>
-      withCore(true, (core) => {
-        const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new CommanderError(2, "regbot.usage", "--limit takes a whole number from 1 to 50.");
+    .action((opts: { jurisdiction?: string; limit: string; json?: boolean }) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new CommanderError(2, "regbot.usage", "--limit takes a whole number from 1 to 50.");
+      return withCore(true, (core) => {
         const articles = core.latest({ jurisdiction: opts.jurisdiction, limit });
         out(opts.json
           ? JSON.stringify({ articles: articles.map(({ id, title, url, source, publishedAt, jurisdictions, topics }) => ({ id, title, url, source, publishedAt, jurisdictions, topics })) })
-          : renderArticleList(articles, { color: color() }));
-      }),
-    );
+          : renderArticleList(articles, { color: color() }, opts.jurisdiction));
+      });
+    });
 
   program
     .command("article")

@@ -2,6 +2,7 @@ import pc from "picocolors";
 import type { Article } from "../../src/articles/article.js";
 import type { Answer, ArticleSummary } from "../../src/search/answer.js";
 import { formatDate } from "../../src/search/answer.js";
+import { quoteInput } from "../../src/errors.js";
 
 /** How terminal text is styled: ANSI bold and colours on a terminal, plain text for pipes and `--json`. */
 export interface Style {
@@ -66,8 +67,9 @@ export function renderAnswer(answer: Answer, style: Style = PLAIN): string {
 }
 
 /** Renders a list of articles, newest first. */
-export function renderArticleList(articles: readonly ArticleSummary[], style: Style = PLAIN): string {
+export function renderArticleList(articles: readonly ArticleSummary[], style: Style = PLAIN, jurisdiction?: string): string {
   const p = paint(style);
+  if (articles.length === 0 && jurisdiction) return `No stored article about “${quoteInput(jurisdiction)}”. See all the newest with /latest.`;
   if (articles.length === 0) return "No articles stored yet. Add some with `regbot ingest PATH`.";
   return articles.map((a) => `${p.bold(clean(a.title))}\n    ${p.dim(byline(a))}${a.url ? `\n    ${clean(a.url)}` : ""}`).join("\n");
 }

@@ -1,3 +1,5 @@
+import { wholeWordPattern } from "./word-pattern.js";
+
 /**
  * Jurisdictions the bot recognises in articles and questions. `names` are place names and demonyms (they
  * stand for the jurisdiction itself); `regulators` are bodies whose mention points to it. Matching is on
@@ -104,16 +106,13 @@ interface Pattern {
   readonly kind: "name" | "regulator";
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function buildPatterns(): Pattern[] {
   const patterns: Pattern[] = [];
   for (const j of JURISDICTIONS) {
     const add = (words: readonly string[], kind: "name" | "regulator", flags: string) => {
       if (words.length === 0) return;
-      // Longest first so "south korea" wins over "korea"; "'s" possessives count as the name.
-      const alternatives = [...words].sort((a, b) => b.length - a.length).map((w) => escape(w).replace(/ /g, "[\\s-]+"));
-      patterns.push({ regex: new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}])`, `g${flags}u`), jurisdiction: j, kind });
+      patterns.push({ regex: wholeWordPattern(words, flags), jurisdiction: j, kind });
     };
     add(j.names, "name", "i");
     add(j.regulators ?? [], "regulator", "i");

@@ -1,3 +1,5 @@
+import { wholeWordPattern } from "./word-pattern.js";
+
 /** Topics the bot tags articles with, each with the words that point to it (matched on whole words). */
 export const TOPICS: Readonly<Record<string, readonly string[]>> = {
   stablecoins: ["stablecoin", "stablecoins", "stable coin", "e-money token", "e-money tokens", "emt", "asset-referenced token", "usdt", "usdc", "tether", "genius act"],
@@ -23,11 +25,9 @@ export const TOPICS: Readonly<Record<string, readonly string[]>> = {
   banking: ["bank", "banks", "banking", "bank accounts", "real-name", "basel"],
 };
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 const patterns = Object.entries(TOPICS).map(([topic, words]) => ({
   topic,
-  regex: new RegExp(`(?<![\\p{L}\\p{N}])(?:${[...words].sort((a, b) => b.length - a.length).map((w) => escape(w).replace(/ /g, "[\\s-]+")).join("|")})(?![\\p{L}\\p{N}])`, "giu"),
+  regex: wholeWordPattern(words),
 }));
 
 /** Counts, per topic, how often its words occur in `text`. */

@@ -1,5 +1,6 @@
 import { stemmer } from "stemmer";
 import { eng } from "stopword";
+import { wholeWordPattern } from "../articles/word-pattern.js";
 import { jurisdictionAliases, PHRASES, WORDS } from "./vocabulary.js";
 
 /** A search term found in text, with where it stands (for highlights). */
@@ -24,7 +25,6 @@ const EXTRA_STOP_WORDS = [
 // Words the stop list drops but questions need: "before"/"after"/"since" are read by query understanding first.
 const STOP_WORDS = new Set([...eng, ...EXTRA_STOP_WORDS]);
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 interface Rule {
   readonly phrase: string;
@@ -42,10 +42,8 @@ function setup(): void {
     if (/[\s.'-]/.test(name)) rules.push({ phrase: name, terms: [token] });
     else singleAliases.set(name, token);
   }
-  rules.sort((a, b) => b.phrase.length - a.phrase.length);
   phraseTerms = new Map(rules.map((r) => [normalizePhrase(r.phrase), r.terms]));
-  const alternatives = rules.map((r) => escape(r.phrase).replace(/\\?[\s-]/g, "[\\s\\-]+").replace(/'/g, "['’]?"));
-  phraseRegex = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}])`, "giu");
+  phraseRegex = wholeWordPattern(rules.map((r) => r.phrase));
 }
 
 function normalizePhrase(phrase: string): string {

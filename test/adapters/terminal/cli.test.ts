@@ -253,6 +253,12 @@ describe("regbot latest", () => {
     for (const a of articles) expect(a.jurisdictions).toContain("United Kingdom");
   });
 
+  it("says plainly when no stored article is about a known jurisdiction", () => {
+    const result = regbot(["latest", "--jurisdiction", "peru"], { db: seededDb });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("No stored article about “peru”. See all the newest with /latest.\n");
+  });
+
   it("refuses an unknown jurisdiction with a clear message and no stack trace", () => {
     const result = regbot(["latest", "--jurisdiction", "narnia", "--json"], { db: seededDb });
     expectOneLineFailure(result, 1);

@@ -1,0 +1,42 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { env, PACKAGE_ROOT, readConfig } from "../src/config.js";
+import { regbotErrorOf } from "./fakes/regbot-error.js";
+
+describe("env", () => {
+  it("treats a variable set to the empty string, or to spaces, as unset", () => {
+    expect(env("X", { X: "" })).toBeUndefined();
+    expect(env("X", { X: "   " })).toBeUndefined();
+    expect(env("X", { X: " value " })).toBe("value");
+  });
+});
+
+describe("readConfig", () => {
+  it("keeps the database in data/regbot.db under the package when nothing says otherwise", () => {
+    expect(readConfig({}, {}).db).toBe(path.join(PACKAGE_ROOT, "data", "regbot.db"));
+    expect(readConfig({}, { REGBOT_DB: "" }).db).toBe(path.join(PACKAGE_ROOT, "data", "regbot.db"));
+  });
+
+  it("lets --db win over REGBOT_DB", () => {
+    expect(readConfig({ db: "/tmp/flag.db" }, { REGBOT_DB: "/tmp/env.db" }).db).toBe("/tmp/flag.db");
+    expect(readConfig({}, { REGBOT_DB: "/tmp/env.db" }).db).toBe("/tmp/env.db");
+  });
+
+  it("treats empty bot tokens as unset, so the terminal chat starts", () => {
+    const config = readConfig({}, { TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: " " });
+    expect(config.telegramToken).toBeUndefined();
+    expect(config.discordToken).toBeUndefined();
+  });
+
+  it("takes REGBOT_MAX_CITATIONS from 1 to 10, and 3 when unset", () => {
+    expect(readConfig({}, {}).maxCitations).toBe(3);
+    expect(readConfig({}, { REGBOT_MAX_CITATIONS: "5" }).maxCitations).toBe(5);
+  });
+
+  it("refuses a REGBOT_MAX_CITATIONS outside 1 to 10, naming the setting and the fix", () => {
+    for (const value of ["0", "11", "2.5", "three"]) {
+      const error = regbotErrorOf(() => readConfig({}, { REGBOT_MAX_CITATIONS: value }));
+      expect(error.message).toBe(`REGBOT_MAX_CITATIONS must be a whole number from 1 to 10 (it is “${value}”). Fix it or unset it for the default, 3.`);
+    }
+  });
+});
