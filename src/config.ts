@@ -22,6 +22,10 @@ export interface Config {
   readonly telegramToken: string | undefined;
   readonly discordToken: string | undefined;
   readonly maxCitations: number;
+  /** Another Telegram Bot API server (self-hosted, or a fake one in tests). */
+  readonly telegramApiRoot: string | undefined;
+  /** Questions one user may ask per minute before the bot asks them to slow down. */
+  readonly floodLimit: number;
 }
 
 /** Reads an environment variable; the empty string (or only spaces) counts as unset. */
@@ -42,16 +46,24 @@ export function loadDotEnv(file = path.resolve(".env")): void {
 
 /** Builds the configuration from the environment and CLI flags. */
 export function readConfig(flags: { db?: string | undefined } = {}, source: NodeJS.ProcessEnv = process.env): Config {
-  const rawCitations = env("REGBOT_MAX_CITATIONS", source);
-  const maxCitations = Number(rawCitations ?? 3);
-  if (!Number.isInteger(maxCitations) || maxCitations < 1 || maxCitations > 10) {
-    throw new RegbotError("BAD_INPUT", `REGBOT_MAX_CITATIONS must be a whole number from 1 to 10 (it is “${quoteInput(rawCitations ?? "")}”). Fix it or unset it for the default, 3.`);
-  }
+  const maxCitations = wholeNumber(source, "REGBOT_MAX_CITATIONS", 3, 1, 10);
   return {
     db: flags.db?.trim() || env("REGBOT_DB", source) || path.join(PACKAGE_ROOT, "data", "regbot.db"),
     bundledDir: path.join(PACKAGE_ROOT, "data", "articles"),
     telegramToken: env("TELEGRAM_BOT_TOKEN", source),
     discordToken: env("DISCORD_TOKEN", source),
     maxCitations,
+    telegramApiRoot: env("TELEGRAM_API_ROOT", source),
+    floodLimit: wholeNumber(source, "REGBOT_FLOOD_LIMIT", 5, 1, 1000),
   };
+}
+
+/** Reads a whole-number setting, refusing anything outside `min`..`max` with a message that names the setting. */
+function wholeNumber(source: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env(name, source);
+  const value = Number(raw ?? fallback);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RegbotError("BAD_INPUT", `${name} must be a whole number from ${min} to ${max} (it is “${quoteInput(raw ?? "")}”). Fix it or unset it for the default, ${fallback}.`);
+  }
+  return value;
 }

@@ -5,6 +5,7 @@ import type { Article } from "./articles/article.js";
 import { ingestPaths, ARTICLE_EXTENSIONS, type IngestReport } from "./articles/ingest.js";
 import { jurisdictionByName } from "./articles/jurisdictions.js";
 import type { ArticleStore, StoreChange } from "./articles/store.js";
+import { createChatSettingsStore, type ChatSettingsStore } from "./chats/chat-settings.js";
 import { quoteInput, RegbotError } from "./errors.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { createArticleIndex, type ArticleIndex } from "./search/article-index.js";
@@ -28,8 +29,15 @@ export const MAX_QUESTION_LENGTH = 1000;
 
 /** The one object adapters call: questions in, cited answers out; articles in and out of the store. */
 export interface Core {
-  /** Answers a question with cited snippets. Throws a `BAD_INPUT` {@link RegbotError} for empty or oversized questions. */
-  ask(question: string): Answer;
+  /**
+   * Answers a question with cited snippets. Throws a `BAD_INPUT` {@link RegbotError} for empty or oversized
+   * questions. `maxCitations` overrides the configured number (a "More" button asks for the next ones).
+   */
+  ask(question: string, options?: { maxCitations?: number }): Answer;
+  /** What the store holds: article count, newest published date, sources (most articles first). */
+  about(): { articles: number; newest: string | null; sources: string[]; jurisdictions: string[] };
+  /** Per-chat settings of the chat adapters. */
+  readonly chats: ChatSettingsStore;
   /** Newest articles, optionally in one jurisdiction (any name, demonym or alias: "britain", "HK"). */
   latest(options?: { jurisdiction?: string | undefined; limit?: number }): ArticleSummary[];
   /** One article by id. Throws `NOT_FOUND`. */
@@ -131,7 +139,7 @@ export function createCore(deps: CoreDeps): Core {
     });
 
   const core: Core = {
-    ask(question) {
+    ask(question, options = {}) {
       const text = question.trim();
       if (!text) throw new RegbotError("BAD_INPUT", "Ask a question, e.g. “is crypto trading banned in China?”");
       if (text.length > MAX_QUESTION_LENGTH) {
@@ -147,7 +155,7 @@ export function createCore(deps: CoreDeps): Core {
           now,
         },
         text,
-        { maxCitations: deps.maxCitations ?? 3 },
+        { maxCitations: options.maxCitations ?? deps.maxCitations ?? 3 },
       );
     },
     latest(options = {}) {
@@ -189,6 +197,11 @@ export function createCore(deps: CoreDeps): Core {
       return { seeded: true, report };
     },
     count: () => store.count(),
+    about() {
+      const { count, newest, sources } = store.stats();
+      return { articles: count, newest, sources, jurisdictions: store.jurisdictions() };
+    },
+    chats: createChatSettingsStore(store.db, { file: store.file }),
   };
   return core;
 }

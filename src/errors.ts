@@ -24,7 +24,8 @@ export type RegbotErrorCode =
   | "DB_READONLY"
   | "DB_FULL"
   | "DB_NEWER"
-  | "IO";
+  | "IO"
+  | "PLATFORM";
 
 /** True when `error` is a {@link RegbotError}, optionally with the given code. */
 export function isRegbotError(error: unknown, code?: RegbotErrorCode): error is RegbotError {

@@ -4,6 +4,7 @@ import { runCli } from "../adapters/terminal/cli.js";
 import { createArticleStore } from "./articles/store.js";
 import { env, loadDotEnv, PACKAGE_ROOT, readConfig } from "./config.js";
 import { createLogger } from "./logger.js";
+import { startTelegram } from "../adapters/telegram/run.js";
 import { createCore } from "./core.js";
 import { isRegbotError } from "./errors.js";
 import { openDatabase, type Db } from "./storage/database.js";
@@ -40,13 +41,29 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (seed && !readonly) core.ensureCorpus();
         return { core, close: () => database.close() };
       },
-      // Telegram and Discord adapters plug in here (their own issues); until then no token starts a bot.
-      startBots: async () => {
+      startBots: async (core) => {
         const config = readConfig();
-        if (config.telegramToken || config.discordToken) {
-          process.stderr.write("Bot tokens are set, but this version ships only the terminal adapter: starting the terminal chat.\n");
+        if (config.discordToken && !config.telegramToken) {
+          process.stderr.write("DISCORD_TOKEN is set, but the Discord adapter is not part of this version yet: starting the terminal chat.\n");
         }
-        return false;
+        if (!config.telegramToken) return false;
+        const telegram = await startTelegram(config.telegramToken, {
+          core,
+          logger,
+          apiRoot: config.telegramApiRoot,
+          flood: { limit: config.floodLimit, windowMs: 60_000 },
+        });
+        process.stderr.write(`regbot: Telegram bot @${telegram.bot.botInfo.username} is running (long polling). Ctrl+C stops it.\n`);
+        const stop = () => void telegram.stop();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+        try {
+          await telegram.done;
+        } finally {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+        }
+        return true;
       },
     },
     argv,

@@ -50,6 +50,8 @@ export interface ArticleStore {
   retract(id: string): StoreChange | undefined;
   /** Retracts bundled articles whose identity is not in `keep` (the bundled corpus dropped them). */
   retractBundledExcept(keep: ReadonlySet<string>): StoreChange;
+  /** How many live articles, the newest published date, and the sources, most articles first. */
+  stats(): { count: number; newest: string | null; sources: string[] };
   /** Canonical names of every jurisdiction some live article has. */
   jurisdictions(): string[];
   /** Grows by one with every write; the search index records the version it reflects. */
@@ -126,6 +128,10 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
   const bundledLive = db.prepare<[], Row>("SELECT * FROM articles WHERE origin = 'bundled' AND retracted_at IS NULL");
   const jurisdictionRows = db.prepare<[], { value: string }>(
     "SELECT DISTINCT j.value AS value FROM articles, json_each(articles.jurisdictions) AS j WHERE articles.retracted_at IS NULL ORDER BY j.value",
+  );
+  const newestRow = db.prepare<[], { newest: string | null }>("SELECT max(published_at) AS newest FROM articles WHERE retracted_at IS NULL");
+  const sourceRows = db.prepare<[], { source: string }>(
+    "SELECT source FROM articles WHERE retracted_at IS NULL AND source IS NOT NULL GROUP BY source ORDER BY count(*) DESC, source LIMIT 20",
   );
   const metaGet = db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?");
   const metaSet = db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
@@ -218,6 +224,7 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
         })(),
       ),
     jurisdictions: () => guard(() => jurisdictionRows.all().map((r) => r.value)),
+    stats: () => guard(() => ({ count: countRows.get()!.n, newest: newestRow.get()?.newest ?? null, sources: sourceRows.all().map((r) => r.source) })),
     version: () => guard(readVersion),
     getMeta: (key) => guard(() => metaGet.get(key)?.value),
     setMeta: (key, value) => guard(() => void metaSet.run(key, value)),

@@ -37,4 +37,15 @@ export const migrations: readonly string[] = [
   ALTER TABLE articles ADD COLUMN retracted_by TEXT CHECK (retracted_by IN ('user', 'corpus'));
   UPDATE articles SET retracted_by = 'user' WHERE retracted_at IS NOT NULL;
   `,
+  // Per-chat settings of the chat adapters: where answers are allowed.
+  `
+  CREATE TABLE chat_settings (
+    platform   TEXT NOT NULL,
+    chat_id    TEXT NOT NULL,
+    answers    TEXT NOT NULL DEFAULT 'on' CHECK (answers IN ('on', 'off', 'here')),
+    thread_id  TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (platform, chat_id)
+  );
+  `,
 ];

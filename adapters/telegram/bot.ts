@@ -1,0 +1,53 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type Context } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { commands, unknownCommands } from "./commands.js";
+import type { TelegramDeps } from "./context.js";
+import { replyHtml } from "./context.js";
+import { inlineMode } from "./inline.js";
+import { qaSettings } from "./qa.js";
+import { questions } from "./questions.js";
+
+/** Options of {@link createTelegramBot}. */
+export interface TelegramBotOptions extends TelegramDeps {
+  /** Another Bot API server (self-hosted, or a fake one in tests). */
+  readonly apiRoot?: string | undefined;
+  /** Known bot info, so no getMe is needed (tests). */
+  readonly botInfo?: UserFromGetMe;
+}
+
+/**
+ * Creates the Telegram bot: every feature is a Composer; updates of one chat are handled in order; API calls
+ * are retried after 429 (`retry_after`), 5xx and network errors; a failing handler is logged and never stops
+ * the bot.
+ */
+export function createTelegramBot(token: string, options: TelegramBotOptions): Bot {
+  const bot = new Bot(token, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    ...(options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {}),
+  });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+
+  // One chat's updates in order (a question and its follow-up), different chats side by side.
+  bot.use(sequentialize((ctx: Context) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
+  bot.use(qaSettings(options));
+  bot.use(commands(options));
+  bot.use(questions(options));
+  bot.use(inlineMode(options));
+  bot.use(unknownCommands());
+  // Every callback query gets an answer, even one whose button belongs to an older version of the bot.
+  bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: "This button no longer works: please ask again." }));
+
+  bot.catch(async (error) => {
+    const ctx = error.ctx;
+    options.logger.error({ update: ctx.update.update_id, chat: ctx.chat?.id, err: error.error }, "a Telegram handler failed");
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: "Something went wrong; please try again." });
+      else if (ctx.chat && ctx.msg) await replyHtml(ctx, ["Something went wrong while answering; please try again in a moment."]);
+    } catch {
+      // Telegram itself may be the problem; the error is logged above.
+    }
+  });
+  return bot;
+}
