@@ -83,7 +83,12 @@ export function commands(deps: TelegramDeps): Composer<Context> {
     }
   };
   composer.command("article", (ctx) => showArticle(ctx, ctx.match));
-  composer.hears(/^\/article_([0-9a-f]{1,16})(?:@\w+)?\b/i, (ctx) => showArticle(ctx, ctx.match[1]!));
+  composer.hears(/^\/article_([0-9a-f]{1,16})(?:@(\w+))?\b/i, (ctx, next) => {
+    // `/article_ID@otherbot` in a group is meant for another bot, as `/ask@otherbot` is.
+    const target = ctx.match[2];
+    if (target && target.toLowerCase() !== ctx.me.username.toLowerCase()) return next();
+    return showArticle(ctx, ctx.match[1]!);
+  });
 
   return composer;
 }

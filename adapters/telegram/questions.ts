@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard, type Context } from "grammy";
 import { isRegbotError } from "../../src/errors.js";
-import type { Answer } from "../../src/search/answer.js";
+import type { Answer, Citation } from "../../src/search/answer.js";
 import { answersAllowed } from "./answers-allowed.js";
 import { replyHtml, type TelegramDeps } from "./context.js";
 import { createFloodGate } from "./flood.js";
@@ -31,11 +31,12 @@ export function questions(deps: TelegramDeps): Composer<Context> {
     return key;
   };
 
-  const keyboardFor = (answer: Answer, key: string, shown: number): InlineKeyboard | undefined => {
-    if (answer.citations.length === 0) return undefined;
+  /** Full-article buttons for the citations on this page, and "More" when the page was full (there may be more). */
+  const keyboardFor = (page: readonly Citation[], key: string, shown: number): InlineKeyboard | undefined => {
+    if (page.length === 0) return undefined;
     const keyboard = new InlineKeyboard();
-    for (const c of answer.citations.slice(-PAGE)) keyboard.text(`Full article [${c.n}]`, `art:${c.article.id}`);
-    if (answer.citations.length >= shown) keyboard.row().text("More", `more:${key}:${shown}`);
+    for (const c of page) keyboard.text(`Full article [${c.n}]`, `art:${c.article.id}`);
+    if (page.length >= PAGE) keyboard.row().text("More", `more:${key}:${shown}`);
     return keyboard;
   };
 
@@ -56,7 +57,7 @@ export function questions(deps: TelegramDeps): Composer<Context> {
       throw error;
     }
     logger.debug({ update: ctx.update.update_id, chat: ctx.chat?.id, citations: result.citations.length }, "answered a question");
-    await replyHtml(ctx, renderAnswerHtml(result), keyboardFor(result, remember(question), PAGE));
+    await replyHtml(ctx, renderAnswerHtml(result), keyboardFor(result.citations, remember(question), PAGE));
   };
 
   composer.command("ask", (ctx) => answer(ctx, ctx.match));
@@ -72,7 +73,10 @@ export function questions(deps: TelegramDeps): Composer<Context> {
     const text = ctx.msg.text;
     const mention = `@${ctx.me.username}`.toLowerCase();
     const mentioned = (ctx.msg.entities ?? []).some((e) => e.type === "mention" && text.slice(e.offset, e.offset + e.length).toLowerCase() === mention);
-    const repliesToBot = ctx.msg.reply_to_message?.from?.id === ctx.me.id;
+    // In a forum topic every message "replies" to the topic's first message: that is not a reply to the bot.
+    const reply = ctx.msg.reply_to_message;
+    const topicStarter = reply !== undefined && ctx.msg.is_topic_message === true && reply.message_id === ctx.msg.message_thread_id;
+    const repliesToBot = reply?.from?.id === ctx.me.id && !topicStarter;
     if (text.startsWith("/") || (!mentioned && !repliesToBot)) return nextMiddleware();
     const question = mentioned ? text.replace(new RegExp(`@${ctx.me.username}\\b`, "gi"), " ").trim() : text;
     await answer(ctx, question);
@@ -87,7 +91,7 @@ export function questions(deps: TelegramDeps): Composer<Context> {
     if (fresh.length === 0) return ctx.answerCallbackQuery({ text: "No more stored articles answer this." });
     await ctx.answerCallbackQuery();
     const page: Answer = { ...result, notice: null, citations: fresh };
-    await replyHtml(ctx, renderAnswerHtml(page, fresh), keyboardFor({ ...page, citations: fresh }, ctx.match[1]!, shown + PAGE));
+    await replyHtml(ctx, renderAnswerHtml(page, fresh), keyboardFor(fresh, ctx.match[1]!, shown + PAGE));
   });
 
   composer.callbackQuery(/^art:([0-9a-f]{1,16})$/, async (ctx) => {

@@ -10,6 +10,17 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** Longest title shown, in characters: a scraped page whose first line is a whole paragraph has it as its title. */
+const MAX_TITLE = 300;
+
+/** The title, escaped; one longer than {@link MAX_TITLE} is shortened at a word, so a citation still fits a message. */
+function titleHtml(title: string): string {
+  if (title.length <= MAX_TITLE) return escapeHtml(title);
+  const cut = title.slice(0, MAX_TITLE - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${escapeHtml((space > MAX_TITLE / 2 ? cut.slice(0, space) : cut).trimEnd())}…`;
+}
+
 /** Escapes a URL for an `href` attribute; only http(s) links are linked at all. */
 function href(url: string | null): string | null {
   if (!url || !/^https?:\/\//i.test(url)) return null;
@@ -37,7 +48,7 @@ function snippetHtml(citation: Citation): string {
 /** A citation as a block of Telegram HTML: number, linked title, source and date, the snippet. */
 export function citationHtml(citation: Citation): string {
   const link = href(citation.article.url);
-  const title = escapeHtml(citation.article.title);
+  const title = titleHtml(citation.article.title);
   const heading = link ? `<a href="${link}">${title}</a>` : `<b>${title}</b>`;
   const meta = facts(citation.article);
   return `<b>[${citation.n}]</b> ${heading}${meta ? `\n<i>${meta}</i>` : ""}\n“${snippetHtml(citation)}”`;
@@ -61,9 +72,9 @@ export function renderArticleListHtml(articles: readonly ArticleSummary[]): stri
   return packBlocks(
     articles.map((a) => {
       const link = href(a.url);
-      const title = escapeHtml(a.title);
+      const title = titleHtml(a.title);
       const meta = [facts(a), escapeHtml(a.jurisdictions.join(", "))].filter(Boolean).join(" · ");
-      return `${link ? `<a href="${link}">${title}</a>` : `<b>${title}</b>`}\n<i>${meta}</i> · /article_${a.id}`;
+      return `${link ? `<a href="${link}">${title}</a>` : `<b>${title}</b>`}\n${meta ? `<i>${meta}</i> · ` : ""}/article_${a.id}`;
     }),
   );
 }
@@ -71,8 +82,9 @@ export function renderArticleListHtml(articles: readonly ArticleSummary[]): stri
 /** A whole article as HTML messages: the heading, then its paragraphs, split to fit. */
 export function renderArticleHtml(article: Article): string[] {
   const link = href(article.url);
-  const title = escapeHtml(article.title);
-  const heading = `${link ? `<a href="${link}">${title}</a>` : `<b>${title}</b>`}\n<i>${[facts(article), escapeHtml(article.jurisdictions.join(", "))].filter(Boolean).join(" · ")}</i>`;
+  const title = titleHtml(article.title);
+  const meta = [facts(article), escapeHtml(article.jurisdictions.join(", "))].filter(Boolean).join(" · ");
+  const heading = `${link ? `<a href="${link}">${title}</a>` : `<b>${title}</b>`}${meta ? `\n<i>${meta}</i>` : ""}`;
   const paragraphs = article.body.split(/\n\s*\n/).flatMap((p) => splitPlain(p.replace(/\s+/g, " ").trim(), TELEGRAM_MESSAGE_LIMIT - 100)).map(escapeHtml);
   return packBlocks([heading, ...paragraphs]);
 }
@@ -86,32 +98,56 @@ export function packBlocks(blocks: readonly string[], limit = TELEGRAM_MESSAGE_L
     if (next.length <= limit) current = next;
     else {
       if (current) messages.push(current);
-      current = block.length <= limit ? block : block.slice(0, limit);
+      current = block.length <= limit ? block : truncateHtml(block, limit);
     }
   }
   if (current) messages.push(current);
   return messages;
 }
 
-/** Splits plain text (before escaping) at sentence or word boundaries so that each piece, escaped, fits `max`. */
+/** Cuts HTML to at most `limit` characters, ending in "…", never inside a tag or an entity, closing the tags left open. */
+function truncateHtml(html: string, limit: number): string {
+  const closers = (names: readonly string[]) => names.map((name) => `</${name}>`).reverse().join("");
+  let open: string[] = [];
+  let out = "";
+  for (const [token] of html.matchAll(/<\/?\w+[^>]*>|&#?\w+;|[\s\S]/gu)) {
+    const tag = /^<(\/?)(\w+)/.exec(token);
+    const after = !tag ? open : tag[1] ? open.slice(0, -1) : [...open, tag[2]!];
+    if (out.length + token.length + "…".length + closers(after).length > limit) break;
+    out += token;
+    open = after;
+  }
+  return `${out}…${closers(open)}`;
+}
+
+/**
+ * Splits plain text (before escaping) at sentence or word boundaries so that each piece, escaped, fits `max`.
+ * One pass: the escaped length is counted as it goes (escaping can make a character five long).
+ */
 export function splitPlain(text: string, max: number): string[] {
   const pieces: string[] = [];
-  let rest = text;
-  // Escaping can grow text up to five times (&amp;); measure the escaped length.
-  while (escapeHtml(rest).length > max) {
-    let cut = Math.floor(max / 5);
-    for (let i = Math.min(rest.length, max); i > max / 5; i--) {
-      if (escapeHtml(rest.slice(0, i)).length <= max) {
-        cut = i;
-        break;
-      }
+  let start = 0;
+  let length = 0;
+  let lastSpace = -1;
+  let lastSentence = -1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    const size = ch === "&" ? 5 : ch === "<" || ch === ">" ? 4 : 1;
+    if (length + size > max) {
+      const cut = lastSentence > start + (i - start) / 2 ? lastSentence : lastSpace > start ? lastSpace : i;
+      pieces.push(text.slice(start, cut).trim());
+      start = cut;
+      while (text[start] === " ") start++;
+      length = escapeHtml(text.slice(start, i)).length;
+      lastSpace = lastSentence = -1;
     }
-    const window = rest.slice(0, cut);
-    const boundary = Math.max(window.lastIndexOf(". "), window.lastIndexOf(" "));
-    const at = boundary > cut / 2 ? boundary + 1 : cut;
-    pieces.push(rest.slice(0, at).trim());
-    rest = rest.slice(at).trim();
+    length += size;
+    if (ch === " ") {
+      lastSpace = i;
+      if (i > 0 && /[.!?]/.test(text[i - 1]!)) lastSentence = i;
+    }
   }
+  const rest = text.slice(start).trim();
   if (rest) pieces.push(rest);
-  return pieces;
+  return pieces.filter(Boolean);
 }
