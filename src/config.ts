@@ -26,6 +26,8 @@ export interface Config {
   readonly telegramApiRoot: string | undefined;
   /** Questions one user may ask per minute before the bot asks them to slow down. */
   readonly floodLimit: number;
+  /** Webhook mode for Telegram, when TELEGRAM_WEBHOOK_URL is set. */
+  readonly telegramWebhook: { url: string; port: number; host: string; secret: string | undefined } | undefined;
 }
 
 /** Reads an environment variable; the empty string (or only spaces) counts as unset. */
@@ -55,6 +57,7 @@ export function readConfig(flags: { db?: string | undefined } = {}, source: Node
     maxCitations,
     telegramApiRoot: env("TELEGRAM_API_ROOT", source),
     floodLimit: wholeNumber(source, "REGBOT_FLOOD_LIMIT", 5, 1, 1000),
+    telegramWebhook: webhook(source),
   };
 }
 
@@ -66,4 +69,17 @@ function wholeNumber(source: NodeJS.ProcessEnv, name: string, fallback: number, 
     throw new RegbotError("BAD_INPUT", `${name} must be a whole number from ${min} to ${max} (it is “${quoteInput(raw ?? "")}”). Fix it or unset it for the default, ${fallback}.`);
   }
   return value;
+}
+
+function webhook(source: NodeJS.ProcessEnv): Config["telegramWebhook"] {
+  const url = env("TELEGRAM_WEBHOOK_URL", source);
+  if (!url) return undefined;
+  if (!/^https:\/\/[^/\s]+/i.test(url)) {
+    throw new RegbotError("BAD_INPUT", "TELEGRAM_WEBHOOK_URL must be the public https:// address Telegram posts updates to (e.g. https://bot.example.org/telegram).");
+  }
+  const secret = env("TELEGRAM_WEBHOOK_SECRET", source);
+  if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
+    throw new RegbotError("BAD_INPUT", "TELEGRAM_WEBHOOK_SECRET may hold only letters, digits, _ and - (1 to 256 of them), as Telegram requires.");
+  }
+  return { url, port: wholeNumber(source, "TELEGRAM_WEBHOOK_PORT", 8443, 1, 65535), host: env("TELEGRAM_WEBHOOK_HOST", source) ?? "0.0.0.0", secret };
 }

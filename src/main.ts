@@ -52,8 +52,10 @@ export async function main(argv: readonly string[]): Promise<number> {
           logger,
           apiRoot: config.telegramApiRoot,
           flood: { limit: config.floodLimit, windowMs: 60_000 },
+          webhook: config.telegramWebhook,
         });
-        process.stderr.write(`regbot: Telegram bot @${telegram.bot.botInfo.username} is running (long polling). Ctrl+C stops it.\n`);
+        const mode = config.telegramWebhook ? `webhook on port ${config.telegramWebhook.port}` : "long polling";
+        process.stderr.write(`regbot: Telegram bot @${telegram.bot.botInfo.username} is running (${mode}). Ctrl+C stops it.\n`);
         const stop = () => void telegram.stop();
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);

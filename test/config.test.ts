@@ -39,4 +39,11 @@ describe("readConfig", () => {
       expect(error.message).toBe(`REGBOT_MAX_CITATIONS must be a whole number from 1 to 10 (it is “${value}”). Fix it or unset it for the default, 3.`);
     }
   });
+
+  it("turns on Telegram's webhook mode only with a public https URL, on port 8443 unless told", () => {
+    expect(readConfig({}, {}).telegramWebhook).toBeUndefined();
+    expect(readConfig({}, { TELEGRAM_WEBHOOK_URL: "https://bot.example.org/hook" }).telegramWebhook).toEqual({ url: "https://bot.example.org/hook", port: 8443, host: "0.0.0.0", secret: undefined });
+    expect(regbotErrorOf(() => readConfig({}, { TELEGRAM_WEBHOOK_URL: "http://bot.example.org/hook" })).message).toContain("TELEGRAM_WEBHOOK_URL must be the public https:// address");
+    expect(regbotErrorOf(() => readConfig({}, { TELEGRAM_WEBHOOK_URL: "https://bot.example.org/hook", TELEGRAM_WEBHOOK_SECRET: "has spaces" })).message).toContain("TELEGRAM_WEBHOOK_SECRET may hold only");
+  });
 });

@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
+import http from "node:http";
 import { run } from "@grammyjs/runner";
-import { GrammyError, HttpError, type Bot } from "grammy";
+import { GrammyError, HttpError, webhookCallback, type Bot } from "grammy";
 import { RegbotError } from "../../src/errors.js";
 import { createTelegramBot, type TelegramBotOptions } from "./bot.js";
 import { TELEGRAM_ADMIN_COMMANDS, TELEGRAM_COMMANDS } from "./commands.js";
@@ -11,6 +13,8 @@ export interface TelegramRunner {
   stop(): Promise<void>;
   /** Settles when polling ends: resolves after `stop()`, rejects with a {@link RegbotError} when Telegram refuses. */
   readonly done: Promise<void>;
+  /** In webhook mode: where the server listens. */
+  readonly address?: () => ReturnType<http.Server["address"]>;
 }
 
 /** Says what a Telegram refusal means, in plain words and without the token. */
@@ -32,11 +36,25 @@ export function explainTelegramError(error: unknown, apiRoot: string): RegbotErr
   return new RegbotError("PLATFORM", `The Telegram bot stopped: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
+/** Webhook mode: Telegram posts updates to `url`; regbot listens on `port` (and `host`). */
+export interface WebhookOptions {
+  /** The public HTTPS URL Telegram posts to (its path is the one served). */
+  readonly url: string;
+  readonly port: number;
+  readonly host?: string;
+  /** Checked on every request before anything is parsed; generated when not given. */
+  readonly secret?: string | undefined;
+}
+
+/** The update types regbot asks for; chat_member keeps admin lists fresh (grammY leaves it out by default). */
+const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query", "chosen_inline_result", "my_chat_member", "chat_member"] as const;
+
 /**
- * Starts the bot with long polling: checks the token (getMe), registers the command menus, then polls — one
- * chat's updates in order, many chats at once — until {@link TelegramRunner.stop}.
+ * Starts the bot: checks the token (getMe), registers the command menus, then receives updates — by long
+ * polling (one chat's updates in order, many chats at once), or through a webhook when `webhook` is given —
+ * until {@link TelegramRunner.stop}.
  */
-export async function startTelegram(token: string, options: TelegramBotOptions): Promise<TelegramRunner> {
+export async function startTelegram(token: string, options: TelegramBotOptions & { webhook?: WebhookOptions | undefined }): Promise<TelegramRunner> {
   const apiRoot = options.apiRoot ?? "https://api.telegram.org";
   const bot = createTelegramBot(token, options);
   try {
@@ -46,16 +64,57 @@ export async function startTelegram(token: string, options: TelegramBotOptions):
   } catch (error) {
     throw explainTelegramError(error, apiRoot);
   }
-  const handle = run(bot, {
-    runner: {
-      silent: true,
-      // chat_member keeps admin lists fresh (moderation); grammY leaves it out by default.
-      fetch: { allowed_updates: ["message", "edited_message", "callback_query", "inline_query", "chosen_inline_result", "my_chat_member", "chat_member"] },
-    },
-  });
+  if (options.webhook) return startWebhook(bot, options.webhook, apiRoot);
+  // Long polling: make sure no webhook is set (Telegram refuses getUpdates while one is), keeping pending updates.
+  try {
+    await bot.api.deleteWebhook({ drop_pending_updates: false });
+  } catch (error) {
+    throw explainTelegramError(error, apiRoot);
+  }
+  const handle = run(bot, { runner: { silent: true, fetch: { allowed_updates: ALLOWED_UPDATES } } });
   const task = handle.task() ?? Promise.resolve();
   const done = task.catch((error: unknown) => {
     throw explainTelegramError(error, apiRoot);
   });
   return { bot, stop: () => (handle.isRunning() ? handle.stop() : Promise.resolve()), done };
+}
+
+/** Serves Telegram's webhook posts; the secret token header is checked before the body is read. */
+async function startWebhook(bot: Bot, webhook: WebhookOptions, apiRoot: string): Promise<TelegramRunner> {
+  const secret = webhook.secret ?? randomBytes(24).toString("hex");
+  const path = new URL(webhook.url).pathname || "/";
+  const callback = webhookCallback(bot, "http", { secretToken: secret, onTimeout: "return", timeoutMilliseconds: 9_000 });
+  const server = http.createServer((req, res) => {
+    if (req.method !== "POST" || (req.url ?? "").split("?")[0] !== path) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    callback(req, res).catch(() => {
+      // The bot's own error handler has logged it; Telegram gets an answer so it does not resend forever.
+      if (!res.headersSent) res.statusCode = 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(webhook.port, webhook.host ?? "0.0.0.0", () => resolve());
+  });
+  try {
+    await bot.api.setWebhook(webhook.url, { secret_token: secret, allowed_updates: ALLOWED_UPDATES, drop_pending_updates: false });
+  } catch (error) {
+    server.close();
+    throw explainTelegramError(error, apiRoot);
+  }
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => {
+        finish();
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+  return { bot, stop, done, address: () => server.address() };
 }

@@ -74,6 +74,7 @@ const TRUE_METHODS = new Set(
     "setMyCommands",
     "deleteMyCommands",
     "deleteWebhook",
+    "setWebhook",
     "deleteMessage",
     "restrictChatMember",
     "banChatMember",

@@ -644,3 +644,49 @@ describe("regbot start", () => {
     expect(stderr).not.toContain(fake.token.split(":")[1]);
   }, 30_000);
 });
+
+describe("webhook mode", () => {
+  async function startWebhookBot() {
+    const dir = tempDir();
+    const store = openTempStore(path.join(dir, "regbot.db"));
+    const core = createCore({ store });
+    core.ingest([writeFiles(path.join(dir, "articles"), ARTICLES)]);
+    const fake = await startFakeTelegram();
+    onTestFinished(() => fake.close());
+    const runner = await startTelegram(fake.token, {
+      core,
+      logger: silentLogger,
+      apiRoot: fake.apiRoot,
+      webhook: { url: "https://bot.example.org/telegram/hook", port: 0, host: "127.0.0.1", secret: "s3cret-token" },
+    });
+    onTestFinished(() => runner.stop());
+    const address = runner.address?.();
+    if (!address || typeof address === "string") throw new Error("the webhook server is not listening");
+    return { fake, url: `http://127.0.0.1:${address.port}/telegram/hook` };
+  }
+
+  const post = (url: string, body: unknown, secret?: string) =>
+    fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(secret ? { "x-telegram-bot-api-secret-token": secret } : {}) }, body: JSON.stringify(body) });
+
+  it("registers the webhook with Telegram, with its secret token", async () => {
+    const { fake } = await startWebhookBot();
+    const [call] = await fake.waitFor("setWebhook");
+    expect(call!.payload).toMatchObject({ url: "https://bot.example.org/telegram/hook", secret_token: "s3cret-token" });
+  });
+
+  it("answers an update posted with the secret token", async () => {
+    const { fake, url } = await startWebhookBot();
+    const response = await post(url, { ...updates.privateText(CHINA_QUESTION), update_id: 1 }, "s3cret-token");
+    expect(response.status).toBe(200);
+    const [sent] = await fake.waitFor("sendMessage");
+    expect(sent!.payload.text).toContain("[1]");
+  });
+
+  it("refuses a post without the right secret before reading it, and sends nothing", async () => {
+    const { fake, url } = await startWebhookBot();
+    expect((await post(url, { ...updates.privateText(CHINA_QUESTION), update_id: 2 }, "wrong")).status).toBe(401);
+    expect((await post(url, "not even json")).status).toBe(401);
+    expect((await fetch(url.replace("/hook", "/other"), { method: "POST", body: "{}" })).status).toBe(404);
+    expect(fake.calls.filter((c) => c.method === "sendMessage")).toEqual([]);
+  });
+});
