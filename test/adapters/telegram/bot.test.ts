@@ -8,6 +8,7 @@ import { renderAnswerHtml, TELEGRAM_MESSAGE_LIMIT } from "../../../adapters/tele
 import { startTelegram, type TelegramRunner } from "../../../adapters/telegram/run.js";
 import { createCore, type Core } from "../../../src/core.js";
 import { silentLogger, type Logger } from "../../../src/logger.js";
+import { RegbotError } from "../../../src/errors.js";
 import { startFakeTelegram, updates, type FakeTelegram } from "../../fakes/telegram-server.js";
 import { openTempStore, tempDir, writeFiles } from "../../fakes/temp-store.js";
 import { expectBalancedTags, expectOnlyAllowedHtml } from "./html-checks.js";
@@ -688,5 +689,27 @@ describe("webhook mode", () => {
     expect((await post(url, "not even json")).status).toBe(401);
     expect((await fetch(url.replace("/hook", "/other"), { method: "POST", body: "{}" })).status).toBe(404);
     expect(fake.calls.filter((c) => c.method === "sendMessage")).toEqual([]);
+  });
+});
+
+describe("Telegram refusing the bot", () => {
+  it("explains in plain words that another instance polls the same token (409), without the token", async () => {
+    const { fake, runner } = await startBot();
+    fake.failNext("getUpdates", { error_code: 409, description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running" }, 5);
+    const error = await runner.done.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RegbotError);
+    expect((error as RegbotError).message).toContain("Another program is already receiving this bot's updates (409 Conflict)");
+    expect((error as RegbotError).message).not.toContain(fake.token);
+  });
+
+  it("says the token was refused (401) at start, without echoing it", async () => {
+    const fake = await startFakeTelegram();
+    onTestFinished(() => fake.close());
+    const store = openTempStore(path.join(tempDir(), "regbot.db"));
+    const error = await startTelegram("999:wrong-token", { core: createCore({ store }), logger: silentLogger, apiRoot: fake.apiRoot }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as RegbotError).message).toBe("Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized). Copy the token again from @BotFather.");
   });
 });
