@@ -22,6 +22,9 @@ export interface Config {
   readonly telegramToken: string | undefined;
   readonly discordToken: string | undefined;
   readonly maxCitations: number;
+  readonly discordApplicationId: string | undefined;
+  /** Another Discord REST API root (and so gateway), for tests. */
+  readonly discordApiRoot: string | undefined;
   /** Another Telegram Bot API server (self-hosted, or a fake one in tests). */
   readonly telegramApiRoot: string | undefined;
   /** Questions one user may ask per minute before the bot asks them to slow down. */
@@ -56,6 +59,8 @@ export function readConfig(flags: { db?: string | undefined } = {}, source: Node
     discordToken: env("DISCORD_TOKEN", source),
     maxCitations,
     telegramApiRoot: env("TELEGRAM_API_ROOT", source),
+    discordApplicationId: env("DISCORD_APPLICATION_ID", source),
+    discordApiRoot: env("DISCORD_API_ROOT", source),
     floodLimit: wholeNumber(source, "REGBOT_FLOOD_LIMIT", 5, 1, 1000),
     telegramWebhook: webhook(source),
   };

@@ -5,8 +5,9 @@ import { createArticleStore } from "./articles/store.js";
 import { env, loadDotEnv, PACKAGE_ROOT, readConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startTelegram } from "../adapters/telegram/run.js";
+import { deployDiscordCommands, startDiscord } from "../adapters/discord/run.js";
 import { createCore } from "./core.js";
-import { isRegbotError } from "./errors.js";
+import { isRegbotError, RegbotError } from "./errors.js";
 import { openDatabase, type Db } from "./storage/database.js";
 
 /**
@@ -43,29 +44,48 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
       startBots: async (core) => {
         const config = readConfig();
-        if (config.discordToken && !config.telegramToken) {
-          process.stderr.write("DISCORD_TOKEN is set, but the Discord adapter is not part of this version yet: starting the terminal chat.\n");
-        }
-        if (!config.telegramToken) return false;
-        const telegram = await startTelegram(config.telegramToken, {
-          core,
-          logger,
-          apiRoot: config.telegramApiRoot,
-          flood: { limit: config.floodLimit, windowMs: 60_000 },
-          webhook: config.telegramWebhook,
-        });
-        const mode = config.telegramWebhook ? `webhook on port ${config.telegramWebhook.port}` : "long polling";
-        process.stderr.write(`regbot: Telegram bot @${telegram.bot.botInfo.username} is running (${mode}). Ctrl+C stops it.\n`);
-        const stop = () => void telegram.stop();
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
+        if (!config.telegramToken && !config.discordToken) return false;
+        const running: Array<{ stop: () => Promise<void>; done: Promise<void> }> = [];
+        const stopAll = () => void Promise.all(running.map((r) => r.stop()));
         try {
-          await telegram.done;
+          if (config.telegramToken) {
+            const telegram = await startTelegram(config.telegramToken, {
+              core,
+              logger,
+              apiRoot: config.telegramApiRoot,
+              flood: { limit: config.floodLimit, windowMs: 60_000 },
+              webhook: config.telegramWebhook,
+            });
+            running.push(telegram);
+            const mode = config.telegramWebhook ? `webhook on port ${config.telegramWebhook.port}` : "long polling";
+            process.stderr.write(`regbot: Telegram bot @${telegram.bot.botInfo.username} is running (${mode}).\n`);
+          }
+          if (config.discordToken) {
+            const discord = await startDiscord(config.discordToken, { core, logger, apiRoot: config.discordApiRoot });
+            running.push(discord);
+            process.stderr.write(`regbot: Discord bot ${discord.client.user?.tag ?? ""} is running.\n`);
+          }
+        } catch (error) {
+          await Promise.all(running.map((r) => r.stop()));
+          throw error;
+        }
+        process.stderr.write("regbot: Ctrl+C stops it.\n");
+        process.once("SIGINT", stopAll);
+        process.once("SIGTERM", stopAll);
+        try {
+          // When one bot stops on its own (Telegram refused the token later, say), the other stops too.
+          await Promise.race(running.map((r) => r.done)).finally(stopAll);
+          await Promise.all(running.map((r) => r.done));
         } finally {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
+          process.off("SIGINT", stopAll);
+          process.off("SIGTERM", stopAll);
         }
         return true;
+      },
+      deployDiscord: async (guildId) => {
+        const config = readConfig();
+        if (!config.discordToken) throw new RegbotError("BAD_INPUT", "Set DISCORD_TOKEN (the bot token from the Discord Developer Portal) to deploy the commands.");
+        return deployDiscordCommands({ token: config.discordToken, applicationId: config.discordApplicationId, guildId, apiRoot: config.discordApiRoot });
       },
     },
     argv,

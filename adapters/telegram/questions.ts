@@ -3,6 +3,7 @@ import { isRegbotError } from "../../src/errors.js";
 import type { Answer, Citation } from "../../src/search/answer.js";
 import { answersAllowed } from "./answers-allowed.js";
 import { replyHtml, type TelegramDeps } from "./context.js";
+import { createRecentQuestions } from "../../src/chats/recent-questions.js";
 import { createFloodGate } from "./flood.js";
 import { escapeHtml, renderAnswerHtml, renderArticleHtml } from "./render.js";
 
@@ -22,14 +23,7 @@ export function questions(deps: TelegramDeps): Composer<Context> {
   const { core, logger } = deps;
   const composer = new Composer<Context>();
   const gate = createFloodGate({ limit: deps.flood?.limit ?? 5, windowMs: deps.flood?.windowMs ?? 60_000, ...(deps.now ? { now: deps.now } : {}) });
-  const remembered = new Map<string, string>();
-  let next = 0;
-  const remember = (question: string): string => {
-    const key = (next++).toString(36);
-    remembered.set(key, question);
-    if (remembered.size > REMEMBERED) remembered.delete(remembered.keys().next().value!);
-    return key;
-  };
+  const recent = createRecentQuestions(REMEMBERED);
 
   /** Full-article buttons for the citations on this page, and "More" when the page was full (there may be more). */
   const keyboardFor = (page: readonly Citation[], key: string, shown: number): InlineKeyboard | undefined => {
@@ -57,7 +51,7 @@ export function questions(deps: TelegramDeps): Composer<Context> {
       throw error;
     }
     logger.debug({ update: ctx.update.update_id, chat: ctx.chat?.id, citations: result.citations.length }, "answered a question");
-    await replyHtml(ctx, renderAnswerHtml(result), keyboardFor(result.citations, remember(question), PAGE));
+    await replyHtml(ctx, renderAnswerHtml(result), keyboardFor(result.citations, recent.remember(question), PAGE));
   };
 
   composer.command("ask", (ctx) => answer(ctx, ctx.match));
@@ -83,7 +77,7 @@ export function questions(deps: TelegramDeps): Composer<Context> {
   });
 
   composer.callbackQuery(/^more:([0-9a-z]+):(\d+)$/, async (ctx) => {
-    const question = remembered.get(ctx.match[1]!);
+    const question = recent.recall(ctx.match[1]!);
     if (!question) return ctx.answerCallbackQuery({ text: "This answer has expired: please ask again." });
     const shown = Number(ctx.match[2]);
     const result = core.ask(question, { maxCitations: shown + PAGE });

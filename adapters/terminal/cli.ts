@@ -17,6 +17,8 @@ export interface CliDeps {
   readonly openCore: (options: { db?: string | undefined; seed: boolean; writes: boolean }) => { core: Core; close: () => void };
   /** Starts the chat adapters whose tokens are set; resolves when they stop. Returns `false` when none is configured. */
   readonly startBots: (core: Core) => Promise<boolean>;
+  /** Registers the Discord slash commands, for one guild or globally; returns their names. */
+  readonly deployDiscord: (guildId: string | undefined) => Promise<string[]>;
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -64,7 +66,7 @@ export function createCli(deps: CliDeps): Command {
 
   program
     .command("start")
-    .description("Run the bots whose tokens are set (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN); with none set, chat in the terminal.")
+    .description("Run the bots whose tokens are set (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN; both at once when both are set); with none set, chat in the terminal.")
     .action(() =>
       withCore(true, async (core) => {
         if (await deps.startBots(core)) return;
@@ -170,6 +172,18 @@ export function createCli(deps: CliDeps): Command {
         out(`Removed ${removed.id}: ${removed.title}`);
       }),
     );
+
+  program
+    .command("discord")
+    .description("Discord set-up commands.")
+    .command("deploy")
+    .description("Register the slash commands with Discord (bulk overwrite): in one server with --guild (instant, for setting up), else globally (may take up to an hour to show).")
+    .option("--guild <id>", "the server (guild) id to register the commands in")
+    .action(async (opts: { guild?: string }) => {
+      if (opts.guild !== undefined && !/^\d{17,20}$/.test(opts.guild)) throw new CommanderError(2, "regbot.usage", "--guild takes a server id: 17 to 20 digits (Discord: right-click the server → Copy Server ID).");
+      const names = await deps.deployDiscord(opts.guild);
+      out(`Deployed ${names.length} commands ${opts.guild ? `to server ${opts.guild}` : "globally"}: ${names.map((n) => `/${n}`).join(", ")}`);
+    });
 
   return program;
 }

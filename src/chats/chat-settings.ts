@@ -14,6 +14,8 @@ export interface ChatSettings {
 /** Per-chat settings, kept in SQLite and keyed by platform and chat id. */
 export interface ChatSettingsStore {
   get(platform: string, chatId: string | number): ChatSettings;
+  /** The settings saved for a chat, or `undefined` when nobody set any. */
+  find(platform: string, chatId: string | number): ChatSettings | undefined;
   set(platform: string, chatId: string | number, settings: ChatSettings): void;
   /** Moves a chat's settings to a new id (a Telegram group upgraded to a supergroup gets a new id). */
   move(platform: string, fromId: string | number, toId: string | number): void;
@@ -42,6 +44,11 @@ export function createChatSettingsStore(db: Db, options: { file: string; now?: (
       guard(() => {
         const row = select.get(platform, String(chatId));
         return row ? { answers: row.answers as AnswerMode, threadId: row.thread_id } : DEFAULTS;
+      }),
+    find: (platform, chatId) =>
+      guard(() => {
+        const row = select.get(platform, String(chatId));
+        return row ? { answers: row.answers as AnswerMode, threadId: row.thread_id } : undefined;
       }),
     set: (platform, chatId, settings) => guard(() => void upsert.run(platform, String(chatId), settings.answers, settings.threadId, now())),
     move: (platform, fromId, toId) =>

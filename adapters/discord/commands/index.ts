@@ -1,0 +1,9 @@
+import type { Command } from "../context.js";
+import { article } from "./article.js";
+import { ask } from "./ask.js";
+import { about, help } from "./help.js";
+import { latest } from "./latest.js";
+import { qa } from "./qa.js";
+
+/** Every slash command regbot has, by name. */
+export const COMMANDS: ReadonlyMap<string, Command> = new Map([ask, latest, article, help, about, qa].map((c) => [c.data.name, c]));

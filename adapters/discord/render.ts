@@ -1,0 +1,149 @@
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, escapeMarkdown } from "discord.js";
+import type { Article } from "../../src/articles/article.js";
+import type { Answer, ArticleSummary, Citation } from "../../src/search/answer.js";
+import { formatDate } from "../../src/search/answer.js";
+
+/** Discord's limits (characters). */
+export const DISCORD_LIMITS = { content: 2000, description: 4096, title: 256, fieldValue: 1024, footer: 2048, embedsTotal: 6000, embeds: 10 } as const;
+
+/** Never ping anyone: every message regbot sends carries this. */
+export const NO_PINGS = { parse: [] as [], repliedUser: false, users: [] as string[], roles: [] as string[] };
+
+/**
+ * Escapes user and article text for Discord markdown, and defuses mentions: `@everyone`, `@here`, `<@…>`,
+ * `<@&…>` and `<#…>` are shown but can never ping (allowed_mentions is also empty on every message).
+ */
+export function escapeDiscord(text: string): string {
+  return escapeMarkdown(text)
+    .replace(/@(everyone|here)/gi, "@\u200b$1")
+    .replace(/<(@[!&]?|#)(\d+)>/g, "<\u200b$1$2>");
+}
+
+function cutTo(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const room = text.slice(0, max - 1);
+  const space = room.lastIndexOf(" ");
+  return `${space > max / 2 ? room.slice(0, space) : room}…`;
+}
+
+function safeUrl(url: string | null): string | null {
+  return url && /^https?:\/\//i.test(url) ? url.replace(/\)/g, "%29").replace(/\s/g, "%20") : null;
+}
+
+function facts(article: ArticleSummary): string {
+  return [article.source, article.publishedAt ? formatDate(article.publishedAt) : null].filter(Boolean).map((s) => escapeDiscord(String(s))).join(", ");
+}
+
+/** The snippet with its highlights in bold, everything else escaped. */
+function snippetMarkdown(citation: Citation): string {
+  const { text, highlights } = citation.snippet;
+  const flat = (s: string) => escapeDiscord(s.replace(/\s+/g, " "));
+  let out = "";
+  let at = 0;
+  for (const [start, end] of highlights) {
+    out += `${flat(text.slice(at, start))}**${flat(text.slice(start, end))}**`;
+    at = end;
+  }
+  return (out + flat(text.slice(at))).replace(/\*\*\*\*/g, "");
+}
+
+/** One citation as embed markdown: number, linked title, source and date, the quoted snippet. */
+export function citationMarkdown(citation: Citation): string {
+  const title = escapeDiscord(cutTo(citation.article.title, 200));
+  const url = safeUrl(citation.article.url);
+  const meta = facts(citation.article);
+  return `**[${citation.n}]** ${url ? `[${title}](${url})` : `**${title}**`}${meta ? ` — ${meta}` : ""}\n> ${snippetMarkdown(citation)}`;
+}
+
+/** An answer as one embed (within Discord's limits). With no citations: the notice and suggestions. */
+export function answerEmbed(answer: Answer, citations: readonly Citation[] = answer.citations): EmbedBuilder {
+  const parts: string[] = [];
+  if (answer.notice) parts.push(citations.length ? `*${escapeDiscord(answer.notice)}*` : escapeDiscord(answer.notice));
+  for (const c of citations) parts.push(citationMarkdown(c));
+  if (citations.length === 0) parts.push(answer.suggestions.map((s) => `• ${escapeDiscord(s)}`).join("\n"));
+  let description = "";
+  for (const part of parts) {
+    const next = description ? `${description}\n\n${part}` : part;
+    if (next.length > DISCORD_LIMITS.description) break;
+    description = next;
+  }
+  const embed = new EmbedBuilder().setDescription(description || "—").setColor(citations.length ? 0x2f80ed : 0x888888);
+  if (answer.footer && citations.length) embed.setFooter({ text: cutTo(answer.footer, DISCORD_LIMITS.footer) });
+  return embed;
+}
+
+/** Buttons under an answer: the full article of each citation shown, and "More" when the page was full. */
+export function answerButtons(citations: readonly Citation[], moreId: string | null): ActionRowBuilder<ButtonBuilder>[] {
+  if (citations.length === 0) return [];
+  const row = new ActionRowBuilder<ButtonBuilder>();
+  for (const c of citations.slice(0, 4)) row.addComponents(new ButtonBuilder().setCustomId(`art:${c.article.id}`).setLabel(`Full article [${c.n}]`).setStyle(ButtonStyle.Secondary));
+  if (moreId) row.addComponents(new ButtonBuilder().setCustomId(moreId).setLabel("More").setStyle(ButtonStyle.Primary));
+  return [row];
+}
+
+/** A list of articles as one embed. */
+export function articleListEmbed(articles: readonly ArticleSummary[], heading: string): EmbedBuilder {
+  const lines = articles.map((a) => {
+    const url = safeUrl(a.url);
+    const title = escapeDiscord(cutTo(a.title, 200));
+    const meta = [facts(a), escapeDiscord(a.jurisdictions.join(", "))].filter(Boolean).join(" · ");
+    return `${url ? `[${title}](${url})` : `**${title}**`}\n${meta ? `${meta} · ` : ""}id \`${a.id}\``;
+  });
+  return new EmbedBuilder().setTitle(cutTo(heading, DISCORD_LIMITS.title)).setDescription(cutTo(lines.join("\n\n") || "No articles.", DISCORD_LIMITS.description));
+}
+
+/** A whole article as embeds: each within 4096 characters, all together within 6000 per message. */
+export function articleEmbeds(article: Article): EmbedBuilder[][] {
+  const meta = [facts(article), escapeDiscord(article.jurisdictions.join(", "))].filter(Boolean).join(" · ");
+  const paragraphs = article.body.split(/\n\s*\n/).map((p) => escapeDiscord(p.replace(/\s+/g, " ").trim())).filter(Boolean);
+  const descriptions: string[] = [];
+  let current = meta ? `*${meta}*` : "";
+  for (const p of paragraphs) {
+    for (const piece of chunks(p, 3800)) {
+      const next = current ? `${current}\n\n${piece}` : piece;
+      if (next.length > 3800) {
+        descriptions.push(current);
+        current = piece;
+      } else current = next;
+    }
+  }
+  if (current) descriptions.push(current);
+  const url = safeUrl(article.url);
+  const embeds = descriptions.map((d, i) => {
+    const embed = new EmbedBuilder().setDescription(d);
+    if (i === 0) {
+      embed.setTitle(cutTo(article.title, DISCORD_LIMITS.title));
+      if (url) embed.setURL(url);
+    }
+    return embed;
+  });
+  // Messages of at most 6000 characters of embeds each.
+  const messages: EmbedBuilder[][] = [];
+  let batch: EmbedBuilder[] = [];
+  let size = 0;
+  for (const e of embeds) {
+    const n = (e.data.description?.length ?? 0) + (e.data.title?.length ?? 0);
+    if (batch.length && (size + n > DISCORD_LIMITS.embedsTotal || batch.length >= DISCORD_LIMITS.embeds)) {
+      messages.push(batch);
+      batch = [];
+      size = 0;
+    }
+    batch.push(e);
+    size += n;
+  }
+  if (batch.length) messages.push(batch);
+  return messages;
+}
+
+function chunks(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const cut = rest.lastIndexOf(" ", max);
+    const at = cut > max / 2 ? cut : max;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).trimStart();
+  }
+  if (rest) out.push(rest);
+  return out;
+}
