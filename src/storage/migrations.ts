@@ -48,4 +48,46 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (platform, chat_id)
   );
   `,
+  // Moderation: the warnings ledger, each chat's policy, and the audit trail (written in the same transaction).
+  `
+  CREATE TABLE warnings (
+    id             INTEGER PRIMARY KEY,
+    platform       TEXT NOT NULL,
+    chat_id        TEXT NOT NULL,
+    user_id        TEXT NOT NULL,
+    user_name      TEXT NOT NULL,
+    moderator_id   TEXT NOT NULL,
+    moderator_name TEXT NOT NULL,
+    reason         TEXT NOT NULL DEFAULT '',
+    evidence       TEXT,
+    created_at     TEXT NOT NULL,
+    status         TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'removed', 'escalated', 'reset')),
+    closed_at      TEXT,
+    closed_by      TEXT
+  );
+  CREATE INDEX warnings_member ON warnings (platform, chat_id, user_id, status);
+  CREATE TABLE warn_policies (
+    platform    TEXT NOT NULL,
+    chat_id     TEXT NOT NULL,
+    max_warns   INTEGER NOT NULL DEFAULT 3,
+    action      TEXT NOT NULL DEFAULT 'mute' CHECK (action IN ('mute', 'kick', 'ban')),
+    duration_s  INTEGER,
+    expiry_s    INTEGER,
+    log_chat    TEXT,
+    PRIMARY KEY (platform, chat_id)
+  );
+  CREATE TABLE audit (
+    id          INTEGER PRIMARY KEY,
+    platform    TEXT NOT NULL,
+    chat_id     TEXT NOT NULL,
+    actor_id    TEXT NOT NULL,
+    actor_name  TEXT NOT NULL,
+    target_id   TEXT,
+    target_name TEXT,
+    what        TEXT NOT NULL,
+    detail      TEXT NOT NULL DEFAULT '',
+    at          TEXT NOT NULL
+  );
+  CREATE INDEX audit_chat ON audit (platform, chat_id, at);
+  `,
 ];
