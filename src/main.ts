@@ -5,7 +5,7 @@ import { createArticleStore } from "./articles/store.js";
 import { env, loadDotEnv, PACKAGE_ROOT, readConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startTelegram } from "../adapters/telegram/run.js";
-import { deployDiscordCommands, startDiscord } from "../adapters/discord/run.js";
+import { deployDiscordCommands, startDiscord, startDiscordShards } from "../adapters/discord/run.js";
 import { createCore } from "./core.js";
 import { isRegbotError, RegbotError } from "./errors.js";
 import { openDatabase, type Db } from "./storage/database.js";
@@ -42,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (seed && !readonly) core.ensureCorpus();
         return { core, close: () => database.close() };
       },
-      startBots: async (core) => {
+      startBots: async (core, { shards }) => {
         const config = readConfig();
         if (!config.telegramToken && !config.discordToken) return false;
         const running: Array<{ stop: () => Promise<void>; done: Promise<void> }> = [];
@@ -60,7 +60,11 @@ export async function main(argv: readonly string[]): Promise<number> {
             const mode = config.telegramWebhook ? `webhook on port ${config.telegramWebhook.port}` : "long polling";
             process.stderr.write(`regbot: Telegram bot @${telegram.bot.botInfo.username} is running (${mode}).\n`);
           }
-          if (config.discordToken) {
+          if (config.discordToken && shards !== undefined) {
+            const sharded = await startDiscordShards({ token: config.discordToken, shards, db: config.db, apiRoot: config.discordApiRoot });
+            running.push(sharded);
+            process.stderr.write(`regbot: Discord bot is running in ${sharded.count} shard process(es).\n`);
+          } else if (config.discordToken) {
             const discord = await startDiscord(config.discordToken, { core, logger, apiRoot: config.discordApiRoot });
             running.push(discord);
             process.stderr.write(`regbot: Discord bot ${discord.client.user?.tag ?? ""} is running.\n`);

@@ -1,4 +1,6 @@
-import { Events, REST, Routes, type Client } from "discord.js";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Events, REST, Routes, ShardingManager, type Client } from "discord.js";
 import { createRecentQuestions } from "../../src/chats/recent-questions.js";
 import { RegbotError } from "../../src/errors.js";
 import { createDiscordClient, type DiscordClientOptions } from "./client.js";
@@ -57,4 +59,41 @@ export async function deployDiscordCommands(options: { token: string; applicatio
     if ((error as { status?: number }).status === 401) throw new RegbotError("PLATFORM", "Discord refused DISCORD_TOKEN (401 Unauthorized). Copy the bot token again from the Developer Portal.", { cause: error });
     throw new RegbotError("PLATFORM", `Deploying the commands failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+}
+
+/**
+ * Runs the Discord adapter in shard processes (for bots in more than 2,500 servers): `shards` is a number, or
+ * "auto" for Discord's recommendation. Each shard opens the same database; this process only supervises.
+ */
+export async function startDiscordShards(options: { token: string; shards: number | "auto"; db: string; apiRoot?: string | undefined }): Promise<{ stop(): Promise<void>; done: Promise<void>; count: number }> {
+  let total = options.shards;
+  if (total === "auto") {
+    // Asked through our own REST client, so DISCORD_API_ROOT applies (discord.js's helper always calls discord.com).
+    const rest = new REST(options.apiRoot ? { api: options.apiRoot } : {}).setToken(options.token);
+    try {
+      total = ((await rest.get(Routes.gatewayBot())) as { shards: number }).shards;
+    } catch (error) {
+      throw new RegbotError("PLATFORM", `Cannot ask Discord how many shards to run: ${error instanceof Error ? error.message : String(error)}. Give a number: --shards 2.`, { cause: error });
+    }
+  }
+  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), "shard.js");
+  const manager = new ShardingManager(entry, { token: options.token, totalShards: total, mode: "process", respawn: true, execArgv: [] });
+  process.env.REGBOT_SHARD_DB = options.db;
+  await manager.spawn({ amount: total, delay: 5500, timeout: 60_000 });
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  return {
+    count: total,
+    done,
+    stop: async () => {
+      manager.respawn = false;
+      await Promise.all([...manager.shards.values()].map((shard) => new Promise<void>((resolve) => {
+        const child = shard.process;
+        if (!child || child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      })));
+      finish();
+    },
+  };
 }

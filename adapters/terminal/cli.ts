@@ -16,7 +16,7 @@ export interface CliDeps {
    */
   readonly openCore: (options: { db?: string | undefined; seed: boolean; writes: boolean }) => { core: Core; close: () => void };
   /** Starts the chat adapters whose tokens are set; resolves when they stop. Returns `false` when none is configured. */
-  readonly startBots: (core: Core) => Promise<boolean>;
+  readonly startBots: (core: Core, options: { shards?: number | "auto" | undefined }) => Promise<boolean>;
   /** Registers the Discord slash commands, for one guild or globally; returns their names. */
   readonly deployDiscord: (guildId: string | undefined) => Promise<string[]>;
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -67,13 +67,16 @@ export function createCli(deps: CliDeps): Command {
   program
     .command("start")
     .description("Run the bots whose tokens are set (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN; both at once when both are set); with none set, chat in the terminal.")
-    .action(() =>
-      withCore(true, async (core) => {
-        if (await deps.startBots(core)) return;
+    .option("--shards <n|auto>", "run the Discord bot in N shard processes (\"auto\": as many as Discord recommends); for bots in more than 2,500 servers")
+    .action((opts: { shards?: string }) => {
+      const shards = opts.shards === undefined ? undefined : opts.shards === "auto" ? "auto" : Number(opts.shards);
+      if (typeof shards === "number" && (!Number.isInteger(shards) || shards < 1 || shards > 1000)) throw new CommanderError(2, "regbot.usage", "--shards takes a whole number from 1 to 1000, or auto.");
+      return withCore(true, async (core) => {
+        if (await deps.startBots(core, { shards })) return;
         deps.stderr.write("No bot tokens set (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN): starting the terminal chat.\n");
         await runChat(core, { input: deps.stdin, output: deps.stdout, interactive: Boolean(deps.stdin.isTTY) });
-      }),
-    );
+      });
+    });
 
   program
     .command("chat")
