@@ -33,8 +33,11 @@ export function answersAllowed(core: Core, guildId: string | null, channelId: st
 
 /** Answers an interaction privately (ephemeral) with a plain message, whether or not it was deferred. */
 export async function replyPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
-  const message = { content: content.slice(0, 2000), allowedMentions: NO_PINGS };
-  if (interaction.deferred) await interaction.editReply(message);
-  else if (interaction.replied) await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
-  else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
+  const message = { content: content.slice(0, 2000), allowedMentions: NO_PINGS, flags: MessageFlags.Ephemeral } as const;
+  if (interaction.deferred && !interaction.replied) {
+    // A deferred reply is public ("regbot is thinking…"): take it away and tell only the one who asked.
+    await interaction.deleteReply().catch(() => undefined);
+    await interaction.followUp(message);
+  } else if (interaction.replied || interaction.deferred) await interaction.followUp(message);
+  else await interaction.reply(message);
 }

@@ -14,7 +14,7 @@ export const NO_PINGS = { parse: [] as [], repliedUser: false, users: [] as stri
  * `<@&…>` and `<#…>` are shown but can never ping (allowed_mentions is also empty on every message).
  */
 export function escapeDiscord(text: string): string {
-  return escapeMarkdown(text)
+  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
     .replace(/@(everyone|here)/gi, "@\u200b$1")
     .replace(/<(@[!&]?|#)(\d+)>/g, "<\u200b$1$2>");
 }
@@ -24,6 +24,15 @@ function cutTo(text: string, max: number): string {
   const room = text.slice(0, max - 1);
   const space = room.lastIndexOf(" ");
   return `${space > max / 2 ? room.slice(0, space) : room}…`;
+}
+
+/** Escapes `text` and cuts it (before escaping, so no escape is cut in half) to fit `max` characters. */
+function escapedWithin(text: string, max: number): string {
+  for (let room = max; ; ) {
+    const escaped = escapeDiscord(cutTo(text, room));
+    if (escaped.length <= max || room === 1) return escaped.slice(0, max);
+    room = Math.max(1, room - (escaped.length - max));
+  }
 }
 
 function safeUrl(url: string | null): string | null {
@@ -95,24 +104,30 @@ export function articleListEmbed(articles: readonly ArticleSummary[], heading: s
 /** A whole article as embeds: each within 4096 characters, all together within 6000 per message. */
 export function articleEmbeds(article: Article): EmbedBuilder[][] {
   const meta = [facts(article), escapeDiscord(article.jurisdictions.join(", "))].filter(Boolean).join(" · ");
-  const paragraphs = article.body.split(/\n\s*\n/).map((p) => escapeDiscord(p.replace(/\s+/g, " ").trim())).filter(Boolean);
+  const paragraphs = article.body.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, " ").trim()).filter(Boolean);
   const descriptions: string[] = [];
   let current = meta ? `*${meta}*` : "";
   for (const p of paragraphs) {
-    for (const piece of chunks(p, 3800)) {
-      const next = current ? `${current}\n\n${piece}` : piece;
+    // Cut first, then escape each piece: escaping at most doubles a piece (so it stays within 3800), no escape is
+    // cut in half, and discord.js's escapeMarkdown, which slows down sharply on long text, only sees short pieces.
+    let separator = "\n\n";
+    for (const raw of chunks(p, 1900)) {
+      const piece = escapeDiscord(raw);
+      const next = current ? `${current}${separator}${piece}` : piece;
       if (next.length > 3800) {
-        descriptions.push(current);
+        descriptions.push(current.trimEnd());
         current = piece;
       } else current = next;
+      separator = "";
     }
   }
-  if (current) descriptions.push(current);
+  if (current) descriptions.push(current.trimEnd());
   const url = safeUrl(article.url);
   const embeds = descriptions.map((d, i) => {
     const embed = new EmbedBuilder().setDescription(d);
     if (i === 0) {
-      embed.setTitle(cutTo(article.title, DISCORD_LIMITS.title));
+      // Embed titles render markdown too: the title is escaped like every other article text.
+      embed.setTitle(escapedWithin(article.title, DISCORD_LIMITS.title));
       if (url) embed.setURL(url);
     }
     return embed;
@@ -135,14 +150,15 @@ export function articleEmbeds(article: Article): EmbedBuilder[][] {
   return messages;
 }
 
+/** Cuts text into pieces of at most `max` characters, after a space when one is near the end; joined they are the text. */
 function chunks(text: string, max: number): string[] {
   const out: string[] = [];
   let rest = text;
   while (rest.length > max) {
-    const cut = rest.lastIndexOf(" ", max);
-    const at = cut > max / 2 ? cut : max;
+    const space = rest.lastIndexOf(" ", max - 1);
+    const at = space > max / 2 ? space + 1 : max;
     out.push(rest.slice(0, at));
-    rest = rest.slice(at).trimStart();
+    rest = rest.slice(at);
   }
   if (rest) out.push(rest);
   return out;
