@@ -7,6 +7,8 @@ import { jurisdictionByName } from "./articles/jurisdictions.js";
 import type { ArticleStore, StoreChange } from "./articles/store.js";
 import { createChatSettingsStore, type ChatSettingsStore } from "./chats/chat-settings.js";
 import { quoteInput, RegbotError } from "./errors.js";
+import { createWarningLedger, type WarningLedger } from "./moderation/ledger.js";
+import { createMembersSeen, type MembersSeen } from "./moderation/members-seen.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { createArticleIndex, type ArticleIndex } from "./search/article-index.js";
 import { answerQuestion, summarize, type Answer, type ArticleSummary } from "./search/answer.js";
@@ -38,6 +40,8 @@ export interface Core {
   about(): { articles: number; newest: string | null; sources: string[]; jurisdictions: string[] };
   /** Per-chat settings of the chat adapters. */
   readonly chats: ChatSettingsStore;
+  /** Moderation: the warnings ledger, policies and audit trail, and the members seen in each chat. */
+  readonly moderation: { readonly ledger: WarningLedger; readonly members: MembersSeen };
   /** Newest articles, optionally in one jurisdiction (any name, demonym or alias: "britain", "HK"). */
   latest(options?: { jurisdiction?: string | undefined; limit?: number }): ArticleSummary[];
   /** One article by id. Throws `NOT_FOUND`. */
@@ -60,6 +64,8 @@ export function createCore(deps: CoreDeps): Core {
   let index: ArticleIndex | undefined;
   let indexVersion = -1;
   let covered: Set<string> | undefined;
+  let chats: ChatSettingsStore | undefined;
+  let moderation: Core["moderation"] | undefined;
 
   /** The saved index, when it reflects the store as it is now (and was written by this version). */
   const loadSaved = (): ArticleIndex | undefined => {
@@ -201,7 +207,16 @@ export function createCore(deps: CoreDeps): Core {
       const { count, newest, sources } = store.stats();
       return { articles: count, newest, sources, jurisdictions: store.jurisdictions() };
     },
-    chats: createChatSettingsStore(store.db, { file: store.file }),
+    // Made on first use: a read-only database of an older schema still answers questions.
+    get chats() {
+      return (chats ??= createChatSettingsStore(store.db, { file: store.file }));
+    },
+    get moderation() {
+      return (moderation ??= {
+        ledger: createWarningLedger(store.db, { file: store.file, ...(deps.now ? { now: deps.now } : {}) }),
+        members: createMembersSeen(store.db, { file: store.file }),
+      });
+    },
   };
   return core;
 }

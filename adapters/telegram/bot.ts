@@ -6,6 +6,7 @@ import { commands, unknownCommands } from "./commands.js";
 import type { TelegramDeps } from "./context.js";
 import { replyHtml } from "./context.js";
 import { inlineMode } from "./inline.js";
+import { moderation } from "./moderation.js";
 import { qaSettings } from "./qa.js";
 import { questions } from "./questions.js";
 
@@ -32,6 +33,7 @@ export function createTelegramBot(token: string, options: TelegramBotOptions): B
   // One chat's updates in order (a question and its follow-up), different chats side by side.
   bot.use(sequentialize((ctx: Context) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
   bot.use(qaSettings(options));
+  bot.use(moderation(options));
   bot.use(commands(options));
   bot.use(questions(options));
   bot.use(inlineMode(options));

@@ -3,6 +3,7 @@ import { isRegbotError } from "../../src/errors.js";
 import { formatDate } from "../../src/search/answer.js";
 import { answersAllowed } from "./answers-allowed.js";
 import { replyHtml, type TelegramDeps } from "./context.js";
+import { TELEGRAM_MODERATION_COMMANDS } from "./moderation.js";
 import { escapeHtml, renderArticleHtml, renderArticleListHtml } from "./render.js";
 
 /** The commands shown in Telegram's menu (registered with setMyCommands at start). */
@@ -15,7 +16,11 @@ export const TELEGRAM_COMMANDS = [
 ] as const;
 
 /** The admin-only commands, registered for chat administrators. */
-export const TELEGRAM_ADMIN_COMMANDS = [...TELEGRAM_COMMANDS, { command: "qa", description: "Answers here: on, off, or only in this topic" }] as const;
+export const TELEGRAM_ADMIN_COMMANDS = [
+  ...TELEGRAM_COMMANDS,
+  { command: "qa", description: "Answers here: on, off, or only in this topic" },
+  ...TELEGRAM_MODERATION_COMMANDS,
+] as const;
 
 const EXAMPLES = ["is crypto trading banned in China?", "what does MiCA require of stablecoin issuers?", "any news from Hong Kong?"];
 
@@ -29,7 +34,7 @@ function helpText(privateChat: boolean): string {
     "/latest [jurisdiction] — the newest articles (e.g. <code>/latest eu</code>)",
     "/article ID — a whole article (ids are under /latest)",
     "/about — what I know and where it comes from",
-    ...(privateChat ? [] : ["/qa on|off|here — admins: where I answer in this group"]),
+    ...(privateChat ? [] : ["/qa on|off|here — admins: where I answer in this group", "/warn, /warns, /unwarn, /resetwarns, /warnconfig, /modlog — moderation (reply to a member's message)"]),
     "",
     "This is news, not legal advice.",
   ].join("\n");

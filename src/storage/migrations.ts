@@ -90,4 +90,17 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX audit_chat ON audit (platform, chat_id, at);
   `,
+  // Members the bot has seen in each chat, so a moderator can name one by @username.
+  `
+  CREATE TABLE members_seen (
+    platform  TEXT NOT NULL,
+    chat_id   TEXT NOT NULL,
+    user_id   TEXT NOT NULL,
+    username  TEXT,
+    name      TEXT NOT NULL,
+    seen_at   TEXT NOT NULL,
+    PRIMARY KEY (platform, chat_id, user_id)
+  );
+  CREATE INDEX members_seen_username ON members_seen (platform, chat_id, username COLLATE NOCASE);
+  `,
 ];

@@ -200,13 +200,13 @@ const privateChat = { id: ALICE, type: "private", first_name: "Alice" };
 const groupChat = (id = GROUP) => ({ id, type: "supergroup", title: "Regbot Test Group" });
 
 describe("startTelegram", () => {
-  it("registers the command menu for everyone, and the menu with /qa for chat administrators", async () => {
+  it("registers the command menu for everyone, and the menu with /qa and moderation for chat administrators", async () => {
     const { fake } = await startBot();
     const [everyone, admins] = (await fake.waitFor("setMyCommands", 2)).map((c) => c.payload);
     expect(everyone?.scope === undefined || everyone.scope.type === "default").toBe(true);
     expect(everyone?.commands.map((c: { command: string }) => c.command)).toEqual(["ask", "latest", "article", "about", "help"]);
     expect(admins?.scope).toEqual({ type: "all_chat_administrators" });
-    expect(admins?.commands.map((c: { command: string }) => c.command)).toEqual(["ask", "latest", "article", "about", "help", "qa"]);
+    expect(admins?.commands.map((c: { command: string }) => c.command)).toEqual(["ask", "latest", "article", "about", "help", "qa", "warn", "dwarn", "warns", "unwarn", "resetwarns", "warnconfig", "modlog"]);
     // Telegram refuses the whole menu if one entry breaks its rules.
     for (const { command, description } of [...TELEGRAM_COMMANDS, ...TELEGRAM_ADMIN_COMMANDS]) {
       expect(command).toMatch(/^[a-z0-9_]{1,32}$/);
