@@ -1,5 +1,5 @@
 import type { Db } from "../storage/database.js";
-import { translateSqliteError } from "../storage/database.js";
+import { sqliteGuard } from "../storage/database.js";
 import type { Article } from "./article.js";
 
 /** An article ready to be stored: everything but the timestamps the store sets. */
@@ -95,13 +95,7 @@ const toArticle = (row: Row): Article => ({
 /** Creates the store over an open, migrated database. `now` gives timestamps (a clock, for tests). */
 export function createArticleStore(db: Db, options: { file: string; now?: () => Date }): ArticleStore {
   const now = () => (options.now?.() ?? new Date()).toISOString();
-  const guard = <T>(work: () => T): T => {
-    try {
-      return work();
-    } catch (error) {
-      throw translateSqliteError(error, options.file);
-    }
-  };
+  const guard = sqliteGuard(options.file);
   const byIdentity = db.prepare<[string], Row>("SELECT * FROM articles WHERE identity = ?");
   const insert = db.prepare(
     `INSERT INTO articles (id, identity, title, url, source, published_at, jurisdictions, topics, body, content_hash, origin, ingested_at, updated_at)

@@ -1,5 +1,5 @@
 import type { Db } from "../storage/database.js";
-import { translateSqliteError } from "../storage/database.js";
+import { sqliteGuard } from "../storage/database.js";
 
 /** Where a chat lets the bot answer questions: everywhere, nowhere, or only in one forum topic / channel. */
 export type AnswerMode = "on" | "off" | "here";
@@ -26,13 +26,7 @@ const DEFAULTS: ChatSettings = { answers: "on", threadId: null };
 /** Creates the settings store over an open, migrated database. */
 export function createChatSettingsStore(db: Db, options: { file: string; now?: () => Date }): ChatSettingsStore {
   const now = () => (options.now?.() ?? new Date()).toISOString();
-  const guard = <T>(work: () => T): T => {
-    try {
-      return work();
-    } catch (error) {
-      throw translateSqliteError(error, options.file);
-    }
-  };
+  const guard = sqliteGuard(options.file);
   const select = db.prepare<[string, string], { answers: string; thread_id: string | null }>("SELECT answers, thread_id FROM chat_settings WHERE platform = ? AND chat_id = ?");
   const upsert = db.prepare<[string, string, string, string | null, string]>(
     `INSERT INTO chat_settings (platform, chat_id, answers, thread_id, updated_at) VALUES (?, ?, ?, ?, ?)

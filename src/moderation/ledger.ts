@@ -1,5 +1,5 @@
 import type { Db } from "../storage/database.js";
-import { translateSqliteError } from "../storage/database.js";
+import { sqliteGuard } from "../storage/database.js";
 import { RegbotError } from "../errors.js";
 import { MAX_MUTE_SECONDS, MIN_MUTE_SECONDS } from "./duration.js";
 
@@ -127,13 +127,7 @@ function validate(policy: WarnPolicy): WarnPolicy {
 /** Creates the ledger over an open, migrated database. `now` gives the time (a clock, for tests). */
 export function createWarningLedger(db: Db, options: { file: string; now?: () => Date }): WarningLedger {
   const now = () => options.now?.() ?? new Date();
-  const guard = <T>(work: () => T): T => {
-    try {
-      return work();
-    } catch (error) {
-      throw translateSqliteError(error, options.file);
-    }
-  };
+  const guard = sqliteGuard(options.file);
   const insertWarning = db.prepare(
     `INSERT INTO warnings (platform, chat_id, user_id, user_name, moderator_id, moderator_name, reason, evidence, created_at)
      VALUES (@platform, @chatId, @userId, @userName, @moderatorId, @moderatorName, @reason, @evidence, @at)`,

@@ -1,5 +1,5 @@
 import type { Db } from "../storage/database.js";
-import { translateSqliteError } from "../storage/database.js";
+import { sqliteGuard } from "../storage/database.js";
 import type { Person, Place } from "./ledger.js";
 
 /** Members the bot has seen post in a chat: how a moderator's `@username` finds its member. */
@@ -14,13 +14,7 @@ export interface MembersSeen {
 /** Creates the store over an open, migrated database. */
 export function createMembersSeen(db: Db, options: { file: string; now?: () => Date }): MembersSeen {
   const now = () => (options.now?.() ?? new Date()).toISOString();
-  const guard = <T>(work: () => T): T => {
-    try {
-      return work();
-    } catch (error) {
-      throw translateSqliteError(error, options.file);
-    }
-  };
+  const guard = sqliteGuard(options.file);
   const upsert = db.prepare(
     `INSERT INTO members_seen (platform, chat_id, user_id, username, name, seen_at) VALUES (@platform, @chatId, @id, @username, @name, @at)
      ON CONFLICT (platform, chat_id, user_id) DO UPDATE SET username = excluded.username, name = excluded.name, seen_at = excluded.seen_at`,

@@ -121,3 +121,17 @@ function isReadOnlyPlace(file: string): boolean {
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Wraps database work so SQLite errors become {@link RegbotError}s that name `file` and the fix (a full disk,
+ * a read-only or corrupt file). Every store uses it around its statements.
+ */
+export function sqliteGuard(file: string): <T>(work: () => T) => T {
+  return (work) => {
+    try {
+      return work();
+    } catch (error) {
+      throw translateSqliteError(error, file);
+    }
+  };
+}
