@@ -115,6 +115,9 @@ export function moderation(deps: TelegramDeps): Composer<Context> {
     if (reply && !topicStarter) {
       if (reply.sender_chat) return { rest: args, error: "Channel posts and anonymous admins cannot be warned." };
       if (!reply.from) return { rest: args, error: "I cannot tell who wrote that message." };
+      // With privacy mode on, a reply may be the first the bot sees of its author: remember them, so the Remove
+      // button, /warns ID and a later /warn @username know their name.
+      if (!reply.from.is_bot) members.saw(place(chatId), { ...personOf(reply.from), username: reply.from.username });
       return { target: { ...personOf(reply.from), isBot: reply.from.is_bot }, evidence: reply, rest: args };
     }
     const first = args[0];
@@ -171,7 +174,7 @@ export function moderation(deps: TelegramDeps): Composer<Context> {
       }
     } catch (error) {
       const said = error instanceof GrammyError ? error.description : error instanceof Error ? error.message : String(error);
-      ledger.record(place(chatId), moderator, target, `${action.kind} failed`, said);
+      ledger.reopen(place(chatId), moderator, target, outcome.escalated, `${action.kind} failed`, said);
       return `I could not ${action.kind} ${who(target)}: Telegram said “${escapeHtml(said)}”. The warning stays recorded.`;
     }
     const done = { mute: "muted", kick: "kicked", ban: "banned" }[action.kind];
@@ -248,8 +251,13 @@ export function moderation(deps: TelegramDeps): Composer<Context> {
       const { target, rest, error } = targetOf(ctx, args);
       if (error) return replyHtml(ctx, [error]);
       if (!target) return replyHtml(ctx, ["Reply to the member's message with <code>/unwarn</code>, or use <code>/unwarn @username [warning id]</code>."]);
-      const id = rest[0] ? Number(rest[0].replace(/^#/, "")) : undefined;
-      const removed = ledger.unwarn(place(ctx.chat!.id), target, personOf(moderatorUser), Number.isInteger(id) ? id : undefined);
+      const given = rest[0];
+      const id = given === undefined ? undefined : Number(given.replace(/^#/, ""));
+      // A mistyped id must not fall back to removing the latest warning.
+      if (given !== undefined && !(Number.isInteger(id) && id! > 0)) {
+        return replyHtml(ctx, [`“${escapeHtml(given.slice(0, 20))}” is not a warning id: use the number shown by /warns, like <code>/unwarn @username 12</code>.`]);
+      }
+      const removed = ledger.unwarn(place(ctx.chat!.id), target, personOf(moderatorUser), id);
       await replyHtml(ctx, [removed ? `Warning #${removed.id} of ${who(target)} removed.` : `${who(target)} has no such active warning.`]);
     }),
   );
@@ -303,7 +311,8 @@ export function moderation(deps: TelegramDeps): Composer<Context> {
     "modlog",
     guarded(async (ctx) => {
       const args = String(ctx.match ?? "").trim().split(/\s+/).filter(Boolean);
-      const { target } = targetOf(ctx, args);
+      const { target, error } = targetOf(ctx, args);
+      if (error) return replyHtml(ctx, [error]);
       const entries = ledger.log(place(ctx.chat!.id), { ...(target ? { userId: target.id } : {}), limit: 15 });
       if (entries.length === 0) return replyHtml(ctx, ["The moderation log is empty."]);
       await replyHtml(ctx, [

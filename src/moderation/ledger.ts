@@ -53,6 +53,8 @@ export interface WarnOutcome {
   readonly policy: WarnPolicy;
   /** Set when this warning reached the limit: the member's active warnings are closed as escalated. */
   readonly action: { readonly kind: WarnAction; readonly durationSeconds: number | null } | null;
+  /** The warnings closed by reaching the limit (to reopen them if the platform refuses the action). */
+  readonly escalated: readonly number[];
 }
 
 /** An audit entry. */
@@ -80,6 +82,11 @@ export interface WarningLedger {
   reset(place: Place, target: Person, moderator: Person): number;
   policy(place: Place): WarnPolicy;
   setPolicy(place: Place, moderator: Person, change: Partial<WarnPolicy>): WarnPolicy;
+  /**
+   * The platform refused the action due at the limit: the warnings it closed count again, and the refusal is
+   * audited — so the member stays at the limit and the warning is really still recorded.
+   */
+  reopen(place: Place, moderator: Person, target: Person, warningIds: readonly number[], what: string, detail: string): void;
   /** Records an action or a refusal that is not a ledger change itself (e.g. "mute failed: not enough rights"). */
   record(place: Place, actor: Person, target: Person | null, what: string, detail?: string): void;
   /** Recent audit entries, newest first, optionally about one member. */
@@ -167,12 +174,15 @@ export function createWarningLedger(db: Db, options: { file: string; now?: () =>
     audit(place, moderator, target, "warn", reason, stamp);
     const active = activeRows.all(place.platform, place.chatId, target.id, since(policy, at));
     const warning = toWarning(active.find((w) => w.id === Number(lastInsertRowid))!);
-    if (active.length < policy.limit) return { warning, count: active.length, policy, action: null };
+    if (active.length < policy.limit) return { warning, count: active.length, policy, action: null, escalated: [] };
     for (const w of active) close.run("escalated", stamp, moderator.id, w.id);
     const action = { kind: policy.action, durationSeconds: policy.durationSeconds };
     audit(place, moderator, target, `limit reached: ${policy.action}`, `${active.length}/${policy.limit}`, stamp);
-    return { warning, count: active.length, policy, action };
+    return { warning, count: active.length, policy, action, escalated: active.map((w) => w.id) };
   });
+  const reopenRow = db.prepare<[number, string, string, string]>(
+    "UPDATE warnings SET status = 'active', closed_at = NULL, closed_by = NULL WHERE id = ? AND status = 'escalated' AND platform = ? AND chat_id = ? AND user_id = ?",
+  );
 
   return {
     warn: (place, target, moderator, reason, evidence = null) => guard(() => warnTx.immediate(place, target, moderator, reason.trim(), evidence)),
@@ -207,6 +217,13 @@ export function createWarningLedger(db: Db, options: { file: string; now?: () =>
           upsertPolicy.run({ ...place, ...next });
           audit(place, moderator, null, "warnconfig", JSON.stringify(change), now().toISOString());
           return next;
+        }).immediate(),
+      ),
+    reopen: (place, moderator, target, ids, what, detail) =>
+      guard(() =>
+        db.transaction(() => {
+          for (const id of ids) reopenRow.run(id, place.platform, place.chatId, target.id);
+          audit(place, moderator, target, what, detail, now().toISOString());
         }).immediate(),
       ),
     record: (place, actor, target, what, detail = "") => guard(() => void audit(place, actor, target, what, detail, now().toISOString())),

@@ -493,11 +493,15 @@ function user(from?: Partial<User>): User {
   return { ...defaultUser, ...from } as User;
 }
 
-/** Accepts either a Message or an Update holding one, returns the Message. */
+/**
+ * Accepts either a Message or an Update holding one (pushed or not: builders' updates get their `update_id` only
+ * when pushed, and `push` copies them), returns the Message.
+ */
 function unwrapMessage(value: object): Record<string, any> {
   const v = value as Record<string, any>;
+  if (typeof v.message_id === "number") return v;
   for (const key of ["message", "edited_message", "channel_post", "edited_channel_post"]) {
-    if (typeof v.update_id === "number" && v[key] && typeof v[key] === "object") return v[key] as Record<string, any>;
+    if (v[key] && typeof v[key] === "object") return v[key] as Record<string, any>;
   }
   return v;
 }

@@ -152,3 +152,17 @@ describe("durations", () => {
     expect(formatDuration(90000)).toBe("1d 1h");
   });
 });
+
+describe("reopen", () => {
+  it("makes the warnings closed by a refused action count again, and audits the refusal", () => {
+    const { ledger, db } = open();
+    ledger.setPolicy(chat, mod, { limit: 2 });
+    ledger.warn(chat, scammer, mod, "one");
+    const second = ledger.warn(chat, scammer, mod, "two");
+    expect(second.escalated).toHaveLength(2);
+    ledger.reopen(chat, mod, scammer, second.escalated, "mute failed", "user is an administrator of the chat");
+    expect(ledger.active(chat, scammer.id).map((w) => w.reason)).toEqual(["one", "two"]);
+    expect(ledger.log(chat)[0]).toMatchObject({ what: "mute failed", detail: "user is an administrator of the chat" });
+    db.close();
+  });
+});
