@@ -194,7 +194,9 @@ export function moderation(deps: TelegramDeps): Composer<Context> {
       const reason = rest.join(" ").slice(0, 500);
       const evidenceText = evidence ? (evidence.text ?? evidence.caption ?? "").slice(0, 1000) || null : null;
       const chatId = ctx.chat!.id;
-      const outcome = ledger.warn(place(chatId), target, moderator, reason, evidenceText);
+      // Keyed on the command message: an update Telegram delivers again after a crash does not warn twice.
+      const outcome = ledger.warn(place(chatId), target, moderator, reason, evidenceText, ctx.msg ? `${chatId}:${ctx.msg.message_id}` : undefined);
+      if (outcome.duplicate) return;
       const lines = [`⚠️ ${who(target)} has been warned by ${who(moderator)} (${outcome.count}/${outcome.policy.limit}).`, reason ? `Reason: ${escapeHtml(reason)}` : ""];
       const keyboard = outcome.action ? undefined : new InlineKeyboard().text("Remove warning", `uw:${target.id}:${outcome.warning.id}`);
       if (outcome.action) lines.push(await act(ctx, target, moderator, outcome));

@@ -55,6 +55,8 @@ export interface WarnOutcome {
   readonly action: { readonly kind: WarnAction; readonly durationSeconds: number | null } | null;
   /** The warnings closed by reaching the limit (to reopen them if the platform refuses the action). */
   readonly escalated: readonly number[];
+  /** This command was recorded before (same source key): nothing was changed now. */
+  readonly duplicate?: boolean;
 }
 
 /** An audit entry. */
@@ -73,7 +75,12 @@ export interface AuditEntry {
  * killed process leaves a warning either wholly recorded or absent.
  */
 export interface WarningLedger {
-  warn(place: Place, target: Person, moderator: Person, reason: string, evidence?: string | null): WarnOutcome;
+  /**
+   * Records a warning and, at the limit, closes the member's warnings as escalated and says which action is due.
+   * `sourceKey` names the command it came from: the same key again (an update redelivered after a crash)
+   * records nothing and returns `duplicate: true`.
+   */
+  warn(place: Place, target: Person, moderator: Person, reason: string, evidence?: string | null, sourceKey?: string): WarnOutcome;
   /** The member's active warnings (not removed, escalated, reset or expired), oldest first. */
   active(place: Place, userId: string): Warning[];
   /** Removes the member's latest active warning, or the one with `warningId`; `null` when there is none. */
@@ -136,9 +143,10 @@ export function createWarningLedger(db: Db, options: { file: string; now?: () =>
   const now = () => options.now?.() ?? new Date();
   const guard = sqliteGuard(options.file);
   const insertWarning = db.prepare(
-    `INSERT INTO warnings (platform, chat_id, user_id, user_name, moderator_id, moderator_name, reason, evidence, created_at)
-     VALUES (@platform, @chatId, @userId, @userName, @moderatorId, @moderatorName, @reason, @evidence, @at)`,
+    `INSERT INTO warnings (platform, chat_id, user_id, user_name, moderator_id, moderator_name, reason, evidence, created_at, source_key)
+     VALUES (@platform, @chatId, @userId, @userName, @moderatorId, @moderatorName, @reason, @evidence, @at, @sourceKey)`,
   );
+  const bySource = db.prepare<[string, string, string], WarningRow>("SELECT * FROM warnings WHERE platform = ? AND chat_id = ? AND source_key = ?");
   const activeRows = db.prepare<[string, string, string, string], WarningRow>(
     `SELECT * FROM warnings WHERE platform = ? AND chat_id = ? AND user_id = ? AND status = 'active' AND created_at >= ? ORDER BY id`,
   );
@@ -166,11 +174,16 @@ export function createWarningLedger(db: Db, options: { file: string; now?: () =>
   const audit = (place: Place, actor: Person, target: Person | null, what: string, detail: string, at: string) =>
     insertAudit.run({ ...place, actorId: actor.id, actorName: actor.name, targetId: target?.id ?? null, targetName: target?.name ?? null, what, detail, at });
 
-  const warnTx = db.transaction((place: Place, target: Person, moderator: Person, reason: string, evidence: string | null) => {
+  const warnTx = db.transaction((place: Place, target: Person, moderator: Person, reason: string, evidence: string | null, sourceKey: string | null) => {
     const at = now();
     const stamp = at.toISOString();
     const policy = policyOf(place);
-    const { lastInsertRowid } = insertWarning.run({ ...place, userId: target.id, userName: target.name, moderatorId: moderator.id, moderatorName: moderator.name, reason, evidence, at: stamp });
+    const seen = sourceKey ? bySource.get(place.platform, place.chatId, sourceKey) : undefined;
+    if (seen) {
+      const count = activeRows.all(place.platform, place.chatId, target.id, since(policy, at)).length;
+      return { warning: toWarning(seen), count, policy, action: null, escalated: [], duplicate: true };
+    }
+    const { lastInsertRowid } = insertWarning.run({ ...place, userId: target.id, userName: target.name, moderatorId: moderator.id, moderatorName: moderator.name, reason, evidence, at: stamp, sourceKey });
     audit(place, moderator, target, "warn", reason, stamp);
     const active = activeRows.all(place.platform, place.chatId, target.id, since(policy, at));
     const warning = toWarning(active.find((w) => w.id === Number(lastInsertRowid))!);
@@ -185,7 +198,7 @@ export function createWarningLedger(db: Db, options: { file: string; now?: () =>
   );
 
   return {
-    warn: (place, target, moderator, reason, evidence = null) => guard(() => warnTx.immediate(place, target, moderator, reason.trim(), evidence)),
+    warn: (place, target, moderator, reason, evidence = null, sourceKey) => guard(() => warnTx.immediate(place, target, moderator, reason.trim(), evidence, sourceKey ?? null)),
     active: (place, userId) => guard(() => activeRows.all(place.platform, place.chatId, userId, since(policyOf(place), now())).map(toWarning)),
     unwarn: (place, target, moderator, warningId) =>
       guard(() =>

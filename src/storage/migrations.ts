@@ -103,4 +103,10 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX members_seen_username ON members_seen (platform, chat_id, username COLLATE NOCASE);
   `,
+  // The command a warning came from (Telegram chat:message, Discord interaction id): an update delivered twice
+  // after a crash must not warn twice.
+  `
+  ALTER TABLE warnings ADD COLUMN source_key TEXT;
+  CREATE UNIQUE INDEX warnings_source ON warnings (platform, chat_id, source_key) WHERE source_key IS NOT NULL;
+  `,
 ];

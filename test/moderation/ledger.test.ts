@@ -166,3 +166,16 @@ describe("reopen", () => {
     db.close();
   });
 });
+
+describe("a command delivered twice", () => {
+  it("warns once: the same source key again records nothing and says it is a duplicate", () => {
+    const { ledger, db } = open();
+    const first = ledger.warn(chat, scammer, mod, "spam", null, "-1001:42");
+    const again = ledger.warn(chat, scammer, mod, "spam", null, "-1001:42");
+    expect(again).toMatchObject({ duplicate: true, count: 1, action: null });
+    expect(again.warning.id).toBe(first.warning.id);
+    expect(ledger.active(chat, scammer.id)).toHaveLength(1);
+    expect(ledger.warn(chat, scammer, mod, "other", null, "-1001:43").count).toBe(2);
+    db.close();
+  });
+});

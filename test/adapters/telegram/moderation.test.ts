@@ -584,3 +584,16 @@ describe("a group upgraded to a supergroup", () => {
     expect(core.moderation.ledger.active({ platform: "telegram", chatId: String(oldId) }, String(BOB.id))).toEqual([]);
   });
 });
+
+describe("an update delivered twice", () => {
+  it("warns once when Telegram sends the same /warn again after a crash", async () => {
+    const { fake, core } = await startBot();
+    const warning = command("/warn spam", { replyTo: says(BOB, "buy my coin") });
+    await replyTo(fake, warning);
+    // The same update again, as long polling redelivers it after a restart, then a marker that is answered.
+    fake.push({ ...warning, update_id: (warning.update_id ?? 0) + 1000 } as Update);
+    const answer = await replyTo(fake, command("/warns @bob_spams"));
+    expect(answer.text).toContain("1/3");
+    expect(core.moderation.ledger.active(HERE, String(BOB.id))).toHaveLength(1);
+  });
+});
