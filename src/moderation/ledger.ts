@@ -216,7 +216,7 @@ export function createWarningLedger(db: Db, options: { file: string; now?: () =>
       guard(() =>
         db.transaction(() => {
           const at = now();
-          const active = activeRows.all(place.platform, place.chatId, target.id, "");
+          const active = activeRows.all(place.platform, place.chatId, target.id, since(policyOf(place), at));
           for (const w of active) close.run("reset", at.toISOString(), moderator.id, w.id);
           audit(place, moderator, target, "resetwarns", String(active.length), at.toISOString());
           return active.length;

@@ -9,6 +9,12 @@ const GUILD_ID = "800000000000000001";
 const GENERAL_ID = "800000000000000010";
 const BOT_ID = "900000000000000002";
 const CALLBACK = /^\/interactions\/\d+\/itoken-\d+\/callback$/;
+const MODERATOR_ID = "700000000000000101";
+const BOB_ID = "700000000000000110";
+const MEMBER_ROLE = "800000000000000101";
+const MODERATOR_ROLE = "800000000000000103";
+const MODERATE_MEMBERS_BIT = 1n << 40n;
+const MODERATE_MEMBERS = MODERATE_MEMBERS_BIT.toString();
 
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -304,6 +310,67 @@ describe("fake Discord server", () => {
     expect(await gateway.next()).toMatchObject({ t: "GUILD_CREATE" });
     fake.dispatch("INTERACTION_CREATE", payloads.slashCommand("help"));
     expect(await gateway.next()).toMatchObject({ t: "INTERACTION_CREATE", s: 3, d: { type: 2, data: { name: "help", type: 1, options: [] } } });
+  });
+
+  it("resolves USER options to users and members with roles, so getUser and getMember work", async () => {
+    const fake = await fakeDiscord();
+    const client = await readyClient(fake);
+    const seen = new Promise<Interaction>((resolve) => client.once(Events.InteractionCreate, resolve));
+    const ix = payloads.slashCommand("warn", [{ name: "user", type: 6, value: BOB_ID }], {
+      user: { id: MODERATOR_ID, username: "mia" },
+      member: { roles: [MODERATOR_ROLE] },
+      resolved: [{ user: { id: BOB_ID, username: "bob", global_name: "Bob" }, member: { roles: [MEMBER_ROLE], nick: "Bobby" } }],
+    }) as any;
+    expect(ix.member.permissions).toBe(MODERATE_MEMBERS);
+    expect(ix.data.resolved.users[BOB_ID]).toMatchObject({ id: BOB_ID, username: "bob", discriminator: "0", global_name: "Bob" });
+    expect(ix.data.resolved.members[BOB_ID]).toMatchObject({ roles: [MEMBER_ROLE], nick: "Bobby", permissions: "0" });
+    expect(ix.data.resolved.members[BOB_ID]).not.toHaveProperty("user");
+    fake.dispatch("INTERACTION_CREATE", ix);
+
+    const interaction = await seen;
+    if (!interaction.isChatInputCommand() || !interaction.inCachedGuild()) throw new Error("expected a slash command in the cached guild");
+    expect(interaction.options.getUser("user")?.username).toBe("bob");
+    const member = interaction.options.getMember("user");
+    expect(member?.displayName).toBe("Bobby");
+    expect(member?.roles.highest.name).toBe("Member");
+    expect(interaction.member.roles.highest.name).toBe("Moderator");
+    expect(interaction.memberPermissions.has(MODERATE_MEMBERS_BIT)).toBe(true);
+    expect(interaction.guild.members.me?.roles.highest).toMatchObject({ name: "regbot", position: 2 });
+    expect(interaction.guild.roles.cache.map((r) => [r.name, r.position])).toContainEqual(["Admin", 6]);
+
+    // The guild owner may do everything; outside a guild only the user is resolved.
+    const owner = payloads.slashCommand("warn", [], { user: { id: "700000000000000001" } }) as any;
+    expect(BigInt(owner.member.permissions) & MODERATE_MEMBERS_BIT).toBe(MODERATE_MEMBERS_BIT);
+    const inDm = payloads.slashCommand("warn", [{ name: "user", type: 6, value: BOB_ID }], { guildId: null, resolved: [{ user: { id: BOB_ID } }] }) as any;
+    expect(inDm.data.resolved).toEqual({ users: { [BOB_ID]: expect.objectContaining({ id: BOB_ID }) } });
+  });
+
+  it("times out, kicks and bans the members it has seen, and opens DMs with them", async () => {
+    const fake = await fakeDiscord();
+    const rest = new REST({ api: fake.apiRoot }).setToken(fake.token);
+    fake.dispatch("INTERACTION_CREATE", payloads.slashCommand("warn", [{ name: "user", type: 6, value: BOB_ID }], { resolved: [{ user: { id: BOB_ID, username: "bob" }, member: { roles: [MEMBER_ROLE] } }] }));
+
+    expect(await rest.get(Routes.guildMember(GUILD_ID, BOB_ID))).toMatchObject({ user: { id: BOB_ID, username: "bob" }, roles: [MEMBER_ROLE], communication_disabled_until: null });
+    expect(await rest.get(Routes.guildMember(GUILD_ID, BOT_ID))).toMatchObject({ user: { id: BOT_ID }, roles: ["800000000000000102"] });
+    const until = new Date(Date.now() + 3600_000).toISOString();
+    expect(await rest.patch(Routes.guildMember(GUILD_ID, BOB_ID), { body: { communication_disabled_until: until } })).toMatchObject({ communication_disabled_until: until });
+    const tooLong = new Date(Date.now() + 29 * 86400_000).toISOString();
+    await expect(rest.patch(Routes.guildMember(GUILD_ID, BOB_ID), { body: { communication_disabled_until: tooLong } })).rejects.toMatchObject({ status: 400, code: 50035 });
+
+    const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: BOB_ID } })) as { id: string; recipients: Array<{ username: string }> };
+    expect(dm.recipients[0]?.username).toBe("bob");
+    expect(await rest.post(Routes.channelMessages(dm.id), { body: { content: "You were warned" } })).toMatchObject({ channel_id: dm.id, content: "You were warned" });
+
+    await rest.delete(Routes.guildMember(GUILD_ID, BOB_ID), { reason: "kicked" });
+    await expect(rest.get(Routes.guildMember(GUILD_ID, BOB_ID))).rejects.toMatchObject({ status: 404, code: 10007 });
+    await expect(rest.delete(Routes.guildMember(GUILD_ID, BOB_ID))).rejects.toMatchObject({ code: 10007 });
+    await expect(rest.patch(Routes.guildMember(GUILD_ID, "123456789012345678"), { body: {} })).rejects.toMatchObject({ code: 10007 });
+
+    // Anyone can be banned, member or not.
+    await rest.put(Routes.guildBan(GUILD_ID, BOB_ID), { body: {} });
+    expect(await rest.get(Routes.guildBan(GUILD_ID, BOB_ID))).toMatchObject({ user: { id: BOB_ID, username: "bob" } });
+    await expect(rest.get(Routes.guildBan(GUILD_ID, "123456789012345678"))).rejects.toMatchObject({ code: 10026 });
+    expect(fake.requests.find((r) => r.method === "DELETE")?.headers["x-audit-log-reason"]).toBe("kicked");
   });
 
   it("builds payloads shaped like Discord's", () => {

@@ -19,6 +19,9 @@
  *   Only `encoding=json` is served (@discordjs/ws 1.2 cannot do ETF anyway).
  * - Interaction callbacks and interaction webhooks are sent without an Authorization header (as Discord allows);
  *   every other route needs `Authorization: Bot <token>`.
+ * - The guild has roles by position (the bot's own "regbot" role is 2, below "Veteran", "Head Moderator" and "Admin")
+ *   and keeps the members dispatched events show (callers, authors, resolved USER options): they can be fetched,
+ *   timed out (PATCH, at most 28 days), kicked (DELETE) and banned (PUT /bans, anyone), and DM'd.
  */
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
@@ -89,6 +92,59 @@ const BOT_USER = Object.freeze({
   global_name: null,
   avatar: null,
 });
+
+/** Permission bits the fake's roles use (Discord's numbers). */
+const MANAGE_GUILD = 1n << 5n;
+const ADMINISTRATOR = 1n << 3n;
+const KICK_MEMBERS = 1n << 1n;
+const BAN_MEMBERS = 1n << 2n;
+const MODERATE_MEMBERS = 1n << 40n;
+
+function guildRole(id: string, name: string, position: number, permissions: bigint, extra: object = {}): Record<string, any> {
+  return {
+    id,
+    name,
+    color: 0,
+    colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+    hoist: false,
+    icon: null,
+    unicode_emoji: null,
+    position,
+    permissions: permissions.toString(),
+    managed: false,
+    mentionable: false,
+    flags: 0,
+    ...extra,
+  };
+}
+
+/** The bot's own (managed) role. */
+const BOT_ROLE_ID = "800000000000000102";
+
+/**
+ * The guild's roles, by position. The bot has "regbot" (2, may time out, kick and ban): it outranks "Member" and
+ * "Moderator" but not "Veteran", "Head Moderator" or "Admin", so a test can name a member the bot cannot act on.
+ */
+const ROLES = [
+  guildRole(GUILD_ID, "@everyone", 0, 0n),
+  guildRole("800000000000000101", "Member", 1, 0n),
+  guildRole(BOT_ROLE_ID, "regbot", 2, MODERATE_MEMBERS | KICK_MEMBERS | BAN_MEMBERS, { managed: true, tags: { bot_id: BOT_USER.id } }),
+  guildRole("800000000000000103", "Moderator", 3, MODERATE_MEMBERS),
+  guildRole("800000000000000104", "Veteran", 4, 0n),
+  guildRole("800000000000000105", "Head Moderator", 5, MODERATE_MEMBERS | MANAGE_GUILD),
+  guildRole("800000000000000106", "Admin", 6, ADMINISTRATOR),
+];
+
+/** Every permission bit Discord has (and more): what the owner may do. */
+const ALL_PERMISSIONS = (1n << 53n) - 1n;
+
+/** What a member with these roles may do in the guild (@everyone's included; the owner everything), as Discord sends it. */
+function permissionsOf(userId: string, roleIds: readonly string[]): string {
+  if (userId === OWNER_ID) return ALL_PERMISSIONS.toString();
+  let bits = 0n;
+  for (const role of ROLES) if (role.id === GUILD_ID || roleIds.includes(role.id)) bits |= BigInt(role.permissions);
+  return bits.toString();
+}
 
 const DEFAULT_USER = Object.freeze({
   id: "700000000000000100",
@@ -186,24 +242,9 @@ const GUILD = Object.freeze({
   max_stage_video_channel_users: 50,
   emojis: [],
   stickers: [],
-  roles: [
-    {
-      id: GUILD_ID,
-      name: "@everyone",
-      color: 0,
-      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
-      hoist: false,
-      icon: null,
-      unicode_emoji: null,
-      position: 0,
-      permissions: "0",
-      managed: false,
-      mentionable: false,
-      flags: 0,
-    },
-  ],
+  roles: ROLES,
   channels: [textChannel(GENERAL_CHANNEL_ID, "general", 0), textChannel(NEWS_CHANNEL_ID, "news", 1)],
-  members: [memberFields({ user: { ...BOT_USER } })],
+  members: [memberFields({ user: { ...BOT_USER }, roles: [BOT_ROLE_ID] })],
 });
 
 /** The GUILD_CREATE dispatch data: the guild plus the gateway-only fields. */
@@ -234,7 +275,13 @@ function channelName(channelId: string): string | undefined {
 // Payload builders
 
 type CommandOption = { name: string; type: number; value: string | number | boolean; focused?: boolean };
-type InteractionExtra = { user?: object; member?: object; channelId?: string; guildId?: string | null; subcommand?: string };
+/**
+ * A user a USER option (type 6, value: the user id) names, as Discord resolves it in `data.resolved`: the user
+ * (partial; `id` is required), and their member fields in the guild (`roles`, `nick`, …; `permissions` defaults to
+ * what the roles give). `member: null` says they are not in the guild. Outside a guild only the user is resolved.
+ */
+type ResolvedUser = { user: { id: string } & Record<string, unknown>; member?: Record<string, unknown> | null };
+type InteractionExtra = { user?: object; member?: object; channelId?: string; guildId?: string | null; subcommand?: string; resolved?: ResolvedUser[] };
 type MessageExtra = { author?: object; mentionsBot?: boolean; channelId?: string; guildId?: string | null; mentions?: object[]; mentionRoles?: string[] };
 
 function interactionBase(type: number, extra: InteractionExtra, channelFallback?: string): Record<string, any> {
@@ -260,7 +307,9 @@ function interactionBase(type: number, extra: InteractionExtra, channelFallback?
     base.guild = { id: guildId, locale: "en-US", features: [] };
     base.guild_locale = "en-US";
     base.channel = { id: channelId, type: 0, guild_id: guildId, name: channelName(channelId) ?? "channel", flags: 0, permissions: "0" };
-    base.member = { ...memberFields({ permissions: "0", user }), ...extra.member };
+    const member = (extra.member ?? {}) as Record<string, unknown>;
+    const roles = Array.isArray(member.roles) ? (member.roles as string[]) : [];
+    base.member = { ...memberFields({ permissions: permissionsOf(user.id, roles), user }), ...member };
   } else {
     base.user = user;
     base.channel = { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [user] };
@@ -268,11 +317,31 @@ function interactionBase(type: number, extra: InteractionExtra, channelFallback?
   return base;
 }
 
-function commandData(name: string, options: CommandOption[], subcommand: string | undefined): Record<string, any> {
+function commandData(name: string, options: CommandOption[], subcommand: string | undefined, resolved?: Record<string, any>): Record<string, any> {
   let id = commandIds.get(name);
   if (!id) commandIds.set(name, (id = nextSnowflake()));
   const opts = options.map((o) => ({ ...o }));
-  return { id, name, type: 1, options: subcommand ? [{ name: subcommand, type: 1, options: opts }] : opts };
+  return { id, name, type: 1, options: subcommand ? [{ name: subcommand, type: 1, options: opts }] : opts, ...(resolved ? { resolved } : {}) };
+}
+
+/** A user with every field Discord sends, from a partial one. */
+function fullUser(user: { id: string } & Record<string, unknown>): Record<string, any> {
+  return { username: `user${user.id.slice(-4)}`, discriminator: "0", global_name: null, avatar: null, public_flags: 0, ...user };
+}
+
+/** `data.resolved` for USER options: users by id, and (in a guild) their members, without `user`, `deaf` and `mute`. */
+function resolvedData(targets: readonly ResolvedUser[] | undefined, inGuild: boolean): Record<string, any> | undefined {
+  if (!targets?.length) return undefined;
+  const users: Record<string, object> = {};
+  const members: Record<string, object> = {};
+  for (const target of targets) {
+    users[target.user.id] = fullUser(target.user);
+    if (!inGuild || target.member === null) continue;
+    const given = target.member ?? {};
+    const { deaf: _deaf, mute: _mute, ...member } = memberFields({ permissions: permissionsOf(target.user.id, Array.isArray(given.roles) ? (given.roles as string[]) : []), ...given });
+    members[target.user.id] = member;
+  }
+  return Object.keys(members).length > 0 ? { users, members } : { users };
 }
 
 function messageCreate(content: string, extra: MessageExtra = {}): object {
@@ -339,7 +408,7 @@ export const payloads: {
 } = {
   slashCommand(name, options = [], extra = {}) {
     const base = interactionBase(2, extra);
-    base.data = commandData(name, options, extra.subcommand);
+    base.data = commandData(name, options, extra.subcommand, resolvedData(extra.resolved, base.guild_id !== undefined));
     return base;
   },
   autocomplete(name, options, extra = {}) {
@@ -566,6 +635,11 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
   const interactionsByToken = new Map<string, InteractionState>();
   const messages = new Map<string, Record<string, any>>();
   const dmChannels = new Map<string, Record<string, any>>();
+  /** Users seen in dispatched events, by id (the DM channel opened with one shows them). */
+  const users = new Map<string, Record<string, any>>();
+  /** The guild's members by user id: the bot, and whoever dispatched events show as members. */
+  const members = new Map<string, Record<string, any>>(GUILD.members.map((m) => [m.user.id, clone(m) as Record<string, any>]));
+  const bans = new Map<string, { user: Record<string, any>; reason: string | null }>();
   const commands = new Map<string, Array<Record<string, any>>>(); // "global" or guild id → commands
   let closed = false;
 
@@ -701,10 +775,52 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) return channelMessage(method, m[1]!, m[2]!, body);
 
     if (key === `GET /guilds/${GUILD_ID}`) return json(200, clone(GUILD));
-    if ((m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path)) && method === "GET" && m[1] === GUILD_ID) {
-      return m[2] === BOT_USER.id ? json(200, memberFields({ user: clone(BOT_USER) })) : unknown("Member", 10007);
-    }
+    if ((m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path))) return guildMember(method, m[1]!, m[2]!, body);
+    if ((m = /^\/guilds\/(\d+)\/bans\/(\d+)$/.exec(path))) return guildBan(method, m[1]!, m[2]!);
     return notFound();
+  }
+
+  // ------------------------------------------------------------------ members and bans
+
+  /** GET, PATCH (nick, roles, communication_disabled_until: a timeout of at most 28 days) and DELETE (a kick). */
+  function guildMember(method: string, guildId: string, userId: string, body: any): Answer {
+    if (guildId !== GUILD_ID) return unknown("Guild", 10004);
+    const member = members.get(userId);
+    if (!member) return unknown("Member", 10007);
+    if (method === "GET") return json(200, clone(member));
+    if (method === "DELETE") {
+      members.delete(userId);
+      return noContent();
+    }
+    if (method !== "PATCH") return json(405, { message: "405: Method Not Allowed", code: 0 });
+    const until: unknown = body?.communication_disabled_until;
+    if (typeof until === "string") {
+      const at = Date.parse(until);
+      if (Number.isNaN(at) || at > Date.now() + 28 * 86400_000 + 60_000) {
+        return formErrorAnswer([{ path: ["communication_disabled_until"], code: "COMMUNICATION_DISABLED_TIMESTAMP_INVALID", message: "Invalid communication disabled timestamp" }]);
+      }
+    }
+    for (const key of ["nick", "roles", "communication_disabled_until", "mute", "deaf"]) if (body && key in body) member[key] = body[key];
+    return json(200, clone(member));
+  }
+
+  /** PUT (ban: a member leaves the guild; any user can be banned), GET and DELETE (unban). */
+  function guildBan(method: string, guildId: string, userId: string): Answer {
+    if (guildId !== GUILD_ID) return unknown("Guild", 10004);
+    if (method === "PUT") {
+      const user = members.get(userId)?.user ?? users.get(userId) ?? fullUser({ id: userId });
+      members.delete(userId);
+      bans.set(userId, { user: clone(user), reason: null });
+      return noContent();
+    }
+    const ban = bans.get(userId);
+    if (!ban) return unknown("Ban", 10026);
+    if (method === "GET") return json(200, clone(ban));
+    if (method === "DELETE") {
+      bans.delete(userId);
+      return noContent();
+    }
+    return json(405, { message: "405: Method Not Allowed", code: 0 });
   }
 
   // ------------------------------------------------------------------ channels and messages
@@ -722,7 +838,7 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     for (const channel of dmChannels.values()) {
       if (channel.recipients?.[0]?.id === recipientId) return json(200, clone(channel));
     }
-    const user = recipientId === DEFAULT_USER.id ? { ...DEFAULT_USER } : { id: recipientId, username: `user${recipientId.slice(-4)}`, discriminator: "0", global_name: null, avatar: null };
+    const user = recipientId === DEFAULT_USER.id ? { ...DEFAULT_USER } : clone(users.get(recipientId) ?? fullUser({ id: recipientId }));
     const channel = { id: recipientId === DEFAULT_USER.id ? DM_CHANNEL_ID : nextSnowflake(), type: 1, last_message_id: null, flags: 0, recipients: [user] };
     dmChannels.set(channel.id, channel);
     return json(200, clone(channel));
@@ -933,11 +1049,28 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     return json(405, { message: "405: Method Not Allowed", code: 0 });
   }
 
-  /** Remembers what a dispatched event creates (interactions, messages, DM channels) so REST calls about it work. */
+  /** A member (with `user`) as the guild holds it: without the interaction-only `permissions`. */
+  function noteMember(user: Record<string, any>, fields: Record<string, any>): void {
+    const { permissions: _permissions, user: _user, ...rest } = fields;
+    users.set(user.id, clone(user));
+    members.set(user.id, { ...memberFields(), ...clone(rest), user: clone(user) });
+  }
+
+  /**
+   * Remembers what a dispatched event creates (interactions, messages, DM channels) and the users and members it
+   * shows (the author or caller, and resolved USER options), so REST calls about them work.
+   */
   function noteDispatch(type: string, data: Record<string, any>): void {
     const user = data.user ?? data.member?.user ?? data.author;
     const channelId = data.channel_id ?? data.channel?.id;
     const guildId: string | null = data.guild_id ?? null;
+    if (user?.id) users.set(user.id, clone(user));
+    if (guildId === GUILD_ID && user?.id && data.member && user.id !== BOT_USER.id) noteMember(user, data.member);
+    const resolved = data.data?.resolved;
+    for (const resolvedUser of Object.values<Record<string, any>>(resolved?.users ?? {})) users.set(resolvedUser.id, clone(resolvedUser));
+    if (guildId === GUILD_ID) {
+      for (const [id, member] of Object.entries<Record<string, any>>(resolved?.members ?? {})) if (resolved.users?.[id]) noteMember(resolved.users[id], member);
+    }
     if (typeof channelId === "string" && !guildId && !dmChannels.has(channelId) && user) {
       dmChannels.set(channelId, { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [clone(user)] });
     }
@@ -1110,7 +1243,7 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
   function requestGuildMembers(session: Session, d: Record<string, any>): void {
     const userIds: string[] | null = Array.isArray(d.user_ids) ? d.user_ids.map(String) : typeof d.user_ids === "string" ? [d.user_ids] : null;
     const query = typeof d.query === "string" ? d.query.toLowerCase() : null;
-    const found = GUILD.members.filter((m) => (userIds ? userIds.includes(m.user.id) : query !== null && query !== "" && m.user.username.startsWith(query)));
+    const found = [...members.values()].filter((m) => (userIds ? userIds.includes(m.user.id) : query !== null && query !== "" && String(m.user.username).startsWith(query)));
     sendDispatch(session, "GUILD_MEMBERS_CHUNK", {
       guild_id: String(d.guild_id ?? GUILD_ID),
       members: clone(found),

@@ -8,6 +8,11 @@ import { escapeDiscord, NO_PINGS } from "../render.js";
 const place = (guildId: string): Place => ({ platform: "discord", chatId: guildId });
 const personOf = (user: User, member?: GuildMember | null): Person => ({ id: user.id, name: member?.displayName ?? user.globalName ?? user.username });
 const who = (p: Person) => `**${escapeDiscord(p.name)}**`;
+/** The member the "user" option names (by their name in this server when they are in it), or else the caller. */
+const named = (interaction: ChatInputCommandInteraction): Person => {
+  const user = interaction.options.getUser("user");
+  return user ? personOf(user, interaction.options.getMember("user") as GuildMember | null) : personOf(interaction.user, interaction.member as GuildMember | null);
+};
 
 /** Only the warned member is mentioned, and only where they are named (never @everyone or roles). */
 const pingOnly = (userId: string) => ({ parse: [] as [], users: [userId], roles: [] as string[], repliedUser: false });
@@ -88,16 +93,23 @@ export const warn = {
     if (why) return replyPrivately(interaction, why);
     const reason = interaction.options.getString("reason") ?? "";
     const person = personOf(target, member);
-    const outcome = deps.core.moderation.ledger.warn(place(context.guildId), person, context.moderator, reason);
+    // Acting at the limit calls Discord first: defer so the 3-second window cannot close on a slow answer.
+    await interaction.deferReply();
+    const outcome = deps.core.moderation.ledger.warn(place(context.guildId), person, context.moderator, reason, null, interaction.id);
     const lines = [`⚠️ <@${target.id}> (${who(person)}) has been warned by ${who(context.moderator)} (${outcome.count}/${outcome.policy.limit}).`, reason ? `Reason: ${escapeDiscord(reason)}` : ""];
+    // The member hears it privately too; one who blocks direct messages is no error.
+    const tell = () => target.send({ content: `You were warned in **${escapeDiscord(context.guild.name)}** (${outcome.count}/${outcome.policy.limit}).${reason ? ` Reason: ${escapeDiscord(reason)}` : ""}`, allowedMentions: NO_PINGS }).catch(() => undefined);
+    // A kicked or banned member shares no server with the bot any more, so cannot be told afterwards.
+    const leaving = outcome.action?.kind === "kick" || outcome.action?.kind === "ban";
+    if (leaving) await tell();
     if (outcome.action) lines.push(await act(interaction, deps, target, member, context.moderator, outcome));
     const text = lines.filter(Boolean).join("\n");
-    await interaction.reply({ content: text.slice(0, 2000), allowedMentions: pingOnly(target.id) });
-    // The member hears it privately too; one who blocks direct messages is no error.
-    await target.send({ content: `You were warned in **${escapeDiscord(context.guild.name)}** (${outcome.count}/${outcome.policy.limit}).${reason ? ` Reason: ${escapeDiscord(reason)}` : ""}`, allowedMentions: NO_PINGS }).catch(() => undefined);
+    await interaction.editReply({ content: text.slice(0, 2000), allowedMentions: pingOnly(target.id) });
+    if (!leaving) await tell();
     if (outcome.policy.logChat) {
       const channel = await interaction.client.channels.fetch(outcome.policy.logChat).catch(() => null);
-      if (channel?.isSendable()) await channel.send({ content: text.slice(0, 2000), allowedMentions: NO_PINGS }).catch(() => undefined);
+      // Only to a channel of this server: its warnings are no other server's business.
+      if (channel?.isSendable() && !channel.isDMBased() && channel.guildId === context.guildId) await channel.send({ content: text.slice(0, 2000), allowedMentions: NO_PINGS }).catch(() => undefined);
     }
   },
 } satisfies Command;
@@ -111,14 +123,13 @@ export const warns = {
     .addUserOption((o) => o.setName("user").setDescription("The member")),
   async execute(interaction, deps) {
     if (!interaction.inGuild()) return replyPrivately(interaction, "/warns works in servers.");
-    const target = interaction.options.getUser("user") ?? interaction.user;
+    const target = named(interaction);
     if (target.id !== interaction.user.id && !interaction.memberPermissions.has(PermissionFlagsBits.ModerateMembers)) {
       return replyPrivately(interaction, "Members can see their own warnings; only moderators can see other members'.");
     }
     const list = deps.core.moderation.ledger.active(place(interaction.guildId), target.id);
     const policy = deps.core.moderation.ledger.policy(place(interaction.guildId));
-    const name = escapeDiscord(target.globalName ?? target.username);
-    const text = list.length === 0 ? `**${name}** has no active warnings.` : [`**${name}** has ${list.length}/${policy.limit} warnings:`, ...list.map((w) => `#${w.id} · ${w.createdAt.slice(0, 10)} · ${escapeDiscord(w.reason || "no reason given")} (by ${escapeDiscord(w.moderatorName)})`)].join("\n");
+    const text = list.length === 0 ? `${who(target)} has no active warnings.` : [`${who(target)} has ${list.length}/${policy.limit} warnings:`, ...list.map((w) => `#${w.id} · ${w.createdAt.slice(0, 10)} · ${escapeDiscord(w.reason || "no reason given")} (by ${escapeDiscord(w.moderatorName)})`)].join("\n");
     await interaction.reply({ content: text.slice(0, 2000), allowedMentions: NO_PINGS, flags: MessageFlags.Ephemeral });
   },
 } satisfies Command;
@@ -135,9 +146,9 @@ export const unwarn = {
   async execute(interaction, deps) {
     const context = await moderatorContext(interaction, PermissionFlagsBits.ModerateMembers);
     if (!context) return;
-    const target = interaction.options.getUser("user", true);
-    const removed = deps.core.moderation.ledger.unwarn(place(context.guildId), personOf(target), context.moderator, interaction.options.getInteger("id") ?? undefined);
-    await interaction.reply({ content: removed ? `Warning #${removed.id} of **${escapeDiscord(target.username)}** removed.` : `**${escapeDiscord(target.username)}** has no such active warning.`, allowedMentions: NO_PINGS });
+    const target = named(interaction);
+    const removed = deps.core.moderation.ledger.unwarn(place(context.guildId), target, context.moderator, interaction.options.getInteger("id") ?? undefined);
+    await interaction.reply({ content: removed ? `Warning #${removed.id} of ${who(target)} removed.` : `${who(target)} has no such active warning.`, allowedMentions: NO_PINGS });
   },
 } satisfies Command;
 
@@ -152,9 +163,9 @@ export const resetwarns = {
   async execute(interaction, deps) {
     const context = await moderatorContext(interaction, PermissionFlagsBits.ModerateMembers);
     if (!context) return;
-    const target = interaction.options.getUser("user", true);
-    const n = deps.core.moderation.ledger.reset(place(context.guildId), personOf(target), context.moderator);
-    await interaction.reply({ content: `Cleared ${n} warning${n === 1 ? "" : "s"} of **${escapeDiscord(target.username)}**.`, allowedMentions: NO_PINGS });
+    const target = named(interaction);
+    const n = deps.core.moderation.ledger.reset(place(context.guildId), target, context.moderator);
+    await interaction.reply({ content: `Cleared ${n} warning${n === 1 ? "" : "s"} of ${who(target)}.`, allowedMentions: NO_PINGS });
   },
 } satisfies Command;
 
@@ -190,7 +201,7 @@ export const warnconfig = {
     if (!setting) return replyPrivately(interaction, describePolicy(ledger.policy(place(interaction.guildId))));
     const context = await moderatorContext(interaction, PermissionFlagsBits.ManageGuild);
     if (!context) return;
-    const [first = "", second] = (interaction.options.getString("value") ?? "").trim().split(/\s+/);
+    const [first = "", second] = (interaction.options.getString("value") ?? "").trim().toLowerCase().split(/\s+/);
     try {
       const change: Partial<WarnPolicy> =
         setting === "limit" ? { limit: Number(first) }
@@ -199,6 +210,11 @@ export const warnconfig = {
         : { logChat: first === "off" || !first ? null : first.replace(/^<#(\d+)>$/, "$1") };
       if (change.action === ("invalid" as never)) return replyPrivately(interaction, "The action is mute (with a duration like 24h), kick, or ban.");
       if (change.action === "ban" && change.durationSeconds) return replyPrivately(interaction, "Timed bans are not available on Discord yet: use ban (permanent), kick, or mute with a duration.");
+      // Only a channel of this server: another server's channel would receive this one's warnings.
+      if (change.logChat && !context.guild.channels.cache.get(change.logChat)?.isSendable()) {
+        const shown = /^\d{1,20}$/.test(change.logChat) ? `<#${change.logChat}>` : `“${escapeDiscord(change.logChat)}”`;
+        return replyPrivately(interaction, `${shown} is not a text channel of this server: give the id of one of its channels, or off.`);
+      }
       const policy = ledger.setPolicy(place(context.guildId), context.moderator, change);
       await replyPrivately(interaction, `Saved.\n${describePolicy(policy)}`);
     } catch (error) {
