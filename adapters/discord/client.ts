@@ -2,6 +2,7 @@ import { Client, Events, GatewayIntentBits, Partials, type ButtonInteraction, ty
 import { isRegbotError } from "../../src/errors.js";
 import { sendArticle } from "./commands/article.js";
 import { COMMANDS } from "./commands/index.js";
+import { removeWarningButton } from "./commands/moderation.js";
 import { answersAllowed, PAGE, replyPrivately, type DiscordDeps } from "./context.js";
 import { answerButtons, answerEmbed, NO_PINGS } from "./render.js";
 
@@ -61,6 +62,8 @@ async function handleInteraction(interaction: Interaction, deps: DiscordDeps): P
 async function handleButton(interaction: ButtonInteraction, deps: DiscordDeps): Promise<void> {
   const article = /^art:([0-9a-f]{1,16})$/.exec(interaction.customId);
   if (article) return sendArticle(interaction, deps, article[1]!);
+  const remove = /^uw:(\d+):(\d+)$/.exec(interaction.customId);
+  if (remove) return removeWarningButton(interaction, deps, remove[1]!, Number(remove[2]));
   const more = /^more:([0-9a-z]+):(\d+)$/.exec(interaction.customId);
   if (!more) return replyPrivately(interaction, "This button no longer works: please ask again.");
   const question = deps.recent.recall(more[1]!);

@@ -5,6 +5,7 @@ import { createRecentQuestions } from "../../src/chats/recent-questions.js";
 import { RegbotError } from "../../src/errors.js";
 import { createDiscordClient, type DiscordClientOptions } from "./client.js";
 import { COMMANDS } from "./commands/index.js";
+import { liftDueBans } from "./commands/moderation.js";
 
 /** A running Discord client. */
 export interface DiscordRunner {
@@ -31,12 +32,18 @@ export async function startDiscord(token: string, options: Omit<DiscordClientOpt
     if (code === "DisallowedIntents") throw new RegbotError("PLATFORM", "Discord refused the gateway intents. regbot needs no privileged intents; check the application's settings.", { cause: error });
     throw new RegbotError("PLATFORM", `Cannot connect to Discord: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+  // Timed bans are lifted by the bot: now (some may have fallen due while it was down) and every minute.
+  const sweep = () => void liftDueBans(client, options).catch((error: unknown) => options.logger.warn({ err: error }, "lifting timed bans failed"));
+  sweep();
+  const timer = setInterval(sweep, 60_000);
+  timer.unref();
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   return {
     client,
     done,
     stop: async () => {
+      clearInterval(timer);
       await client.destroy();
       finish();
     },

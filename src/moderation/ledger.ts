@@ -29,10 +29,12 @@ export interface WarnPolicy {
   readonly expirySeconds: number | null;
   /** Where the audit trail is posted; `null`: nowhere. */
   readonly logChat: string | null;
+  /** Whether the warned member is told by direct message (where the platform allows it). Default on. */
+  readonly dmMember: boolean;
 }
 
 /** The policy of a chat nobody configured. */
-export const DEFAULT_POLICY: WarnPolicy = { limit: 3, action: "mute", durationSeconds: 24 * 3600, expirySeconds: null, logChat: null };
+export const DEFAULT_POLICY: WarnPolicy = { limit: 3, action: "mute", durationSeconds: 24 * 3600, expirySeconds: null, logChat: null, dmMember: true };
 
 /** A recorded warning. */
 export interface Warning {
@@ -98,6 +100,12 @@ export interface WarningLedger {
   record(place: Place, actor: Person, target: Person | null, what: string, detail?: string): void;
   /** Recent audit entries, newest first, optionally about one member. */
   log(place: Place, options?: { userId?: string; limit?: number }): AuditEntry[];
+  /** Remembers a timed ban to lift when due (platforms without timed bans of their own). */
+  scheduleUnban(place: Place, userId: string, until: Date): void;
+  /** Timed bans due by `at`, on `platform`. */
+  dueUnbans(platform: string, at: Date): Array<{ place: Place; userId: string }>;
+  /** The ban was lifted (or is gone): forget it. */
+  unbanned(place: Place, userId: string): void;
   /** Moves a chat's warnings, policy and audit to a new id (a Telegram group upgraded to a supergroup). */
   moveChat(platform: string, fromId: string, toId: string): void;
 }
@@ -151,12 +159,17 @@ export function createWarningLedger(db: Db, options: { file: string; now?: () =>
     `SELECT * FROM warnings WHERE platform = ? AND chat_id = ? AND user_id = ? AND status = 'active' AND created_at >= ? ORDER BY id`,
   );
   const close = db.prepare<[string, string, string, number]>("UPDATE warnings SET status = ?, closed_at = ?, closed_by = ? WHERE id = ?");
-  const policyRow = db.prepare<[string, string], { max_warns: number; action: WarnAction; duration_s: number | null; expiry_s: number | null; log_chat: string | null }>(
-    "SELECT max_warns, action, duration_s, expiry_s, log_chat FROM warn_policies WHERE platform = ? AND chat_id = ?",
+  const policyRow = db.prepare<[string, string], { max_warns: number; action: WarnAction; duration_s: number | null; expiry_s: number | null; log_chat: string | null; dm_member: number }>(
+    "SELECT max_warns, action, duration_s, expiry_s, log_chat, dm_member FROM warn_policies WHERE platform = ? AND chat_id = ?",
   );
+  const insertBan = db.prepare<[string, string, string, string]>(
+    "INSERT INTO timed_bans (platform, chat_id, user_id, until) VALUES (?, ?, ?, ?) ON CONFLICT (platform, chat_id, user_id) DO UPDATE SET until = excluded.until",
+  );
+  const dueBans = db.prepare<[string, string], { chat_id: string; user_id: string }>("SELECT chat_id, user_id FROM timed_bans WHERE platform = ? AND until <= ? ORDER BY until");
+  const deleteBan = db.prepare<[string, string, string]>("DELETE FROM timed_bans WHERE platform = ? AND chat_id = ? AND user_id = ?");
   const upsertPolicy = db.prepare(
-    `INSERT INTO warn_policies (platform, chat_id, max_warns, action, duration_s, expiry_s, log_chat) VALUES (@platform, @chatId, @limit, @action, @durationSeconds, @expirySeconds, @logChat)
-     ON CONFLICT (platform, chat_id) DO UPDATE SET max_warns = excluded.max_warns, action = excluded.action, duration_s = excluded.duration_s, expiry_s = excluded.expiry_s, log_chat = excluded.log_chat`,
+    `INSERT INTO warn_policies (platform, chat_id, max_warns, action, duration_s, expiry_s, log_chat, dm_member) VALUES (@platform, @chatId, @limit, @action, @durationSeconds, @expirySeconds, @logChat, @dm)
+     ON CONFLICT (platform, chat_id) DO UPDATE SET max_warns = excluded.max_warns, action = excluded.action, duration_s = excluded.duration_s, expiry_s = excluded.expiry_s, log_chat = excluded.log_chat, dm_member = excluded.dm_member`,
   );
   const insertAudit = db.prepare(
     `INSERT INTO audit (platform, chat_id, actor_id, actor_name, target_id, target_name, what, detail, at)
@@ -168,7 +181,7 @@ export function createWarningLedger(db: Db, options: { file: string; now?: () =>
 
   const policyOf = (place: Place): WarnPolicy => {
     const row = policyRow.get(place.platform, place.chatId);
-    return row ? { limit: row.max_warns, action: row.action, durationSeconds: row.duration_s, expirySeconds: row.expiry_s, logChat: row.log_chat } : DEFAULT_POLICY;
+    return row ? { limit: row.max_warns, action: row.action, durationSeconds: row.duration_s, expirySeconds: row.expiry_s, logChat: row.log_chat, dmMember: row.dm_member === 1 } : DEFAULT_POLICY;
   };
   const since = (policy: WarnPolicy, at: Date) => (policy.expirySeconds ? new Date(at.getTime() - policy.expirySeconds * 1000).toISOString() : "");
   const audit = (place: Place, actor: Person, target: Person | null, what: string, detail: string, at: string) =>
@@ -227,7 +240,7 @@ export function createWarningLedger(db: Db, options: { file: string; now?: () =>
       guard(() =>
         db.transaction(() => {
           const next = validate({ ...policyOf(place), ...change });
-          upsertPolicy.run({ ...place, ...next });
+          upsertPolicy.run({ ...place, ...next, dm: next.dmMember ? 1 : 0 });
           audit(place, moderator, null, "warnconfig", JSON.stringify(change), now().toISOString());
           return next;
         }).immediate(),
@@ -251,6 +264,9 @@ export function createWarningLedger(db: Db, options: { file: string; now?: () =>
           at: r.at,
         })),
       ),
+    scheduleUnban: (place, userId, until) => guard(() => void insertBan.run(place.platform, place.chatId, userId, until.toISOString())),
+    dueUnbans: (platform, at) => guard(() => dueBans.all(platform, at.toISOString()).map((r) => ({ place: { platform, chatId: r.chat_id }, userId: r.user_id }))),
+    unbanned: (place, userId) => guard(() => void deleteBan.run(place.platform, place.chatId, userId)),
     moveChat: (platform, fromId, toId) =>
       guard(() =>
         db.transaction(() => {

@@ -109,4 +109,15 @@ export const migrations: readonly string[] = [
   ALTER TABLE warnings ADD COLUMN source_key TEXT;
   CREATE UNIQUE INDEX warnings_source ON warnings (platform, chat_id, source_key) WHERE source_key IS NOT NULL;
   `,
+  // Whether a warned member hears of it by direct message (Discord), and bans the bot must lift when due.
+  `
+  ALTER TABLE warn_policies ADD COLUMN dm_member INTEGER NOT NULL DEFAULT 1;
+  CREATE TABLE timed_bans (
+    platform TEXT NOT NULL,
+    chat_id  TEXT NOT NULL,
+    user_id  TEXT NOT NULL,
+    until    TEXT NOT NULL,
+    PRIMARY KEY (platform, chat_id, user_id)
+  );
+  `,
 ];

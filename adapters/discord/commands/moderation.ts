@@ -1,4 +1,4 @@
-import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction, type GuildMember, type User } from "discord.js";
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type GuildMember, type User } from "discord.js";
 import { isRegbotError } from "../../../src/errors.js";
 import { formatDuration, MAX_MUTE_SECONDS, parseDuration } from "../../../src/moderation/duration.js";
 import type { Person, Place, WarnOutcome, WarnPolicy } from "../../../src/moderation/ledger.js";
@@ -64,13 +64,15 @@ async function act(interaction: ChatInputCommandInteraction, deps: DiscordDeps, 
       await guild.members.kick(target.id, `regbot: ${outcome.count}/${outcome.policy.limit} warnings`);
     } else {
       await guild.bans.create(target.id, { reason: `regbot: ${outcome.count}/${outcome.policy.limit} warnings` });
+      // Discord has no timed bans: the bot lifts it when due (see startDiscord), also after a restart.
+      if (action.durationSeconds) deps.core.moderation.ledger.scheduleUnban(place(guild.id), target.id, new Date(Date.now() + action.durationSeconds * 1000));
     }
   } catch (error) {
     const said = error instanceof Error ? error.message : String(error);
     deps.core.moderation.ledger.reopen(place(guild.id), moderator, person, outcome.escalated, `${action.kind} failed`, said);
     return `I could not ${action.kind} ${who(person)}: Discord said “${escapeDiscord(said)}”. The warning stays recorded.`;
   }
-  const length = action.kind === "mute" ? ` for ${formatDuration(Math.min(action.durationSeconds ?? 86400, MAX_MUTE_SECONDS))}` : "";
+  const length = action.kind === "mute" ? ` for ${formatDuration(Math.min(action.durationSeconds ?? 86400, MAX_MUTE_SECONDS))}` : action.kind === "ban" && action.durationSeconds ? ` for ${formatDuration(action.durationSeconds)}` : "";
   deps.core.moderation.ledger.record(place(guild.id), moderator, person, action.kind, length.trim());
   return `${who(person)} reached ${outcome.count}/${outcome.policy.limit} warnings and was ${{ mute: "timed out", kick: "kicked", ban: "banned" }[action.kind]}${length}.`;
 }
@@ -98,13 +100,18 @@ export const warn = {
     const outcome = deps.core.moderation.ledger.warn(place(context.guildId), person, context.moderator, reason, null, interaction.id);
     const lines = [`⚠️ <@${target.id}> (${who(person)}) has been warned by ${who(context.moderator)} (${outcome.count}/${outcome.policy.limit}).`, reason ? `Reason: ${escapeDiscord(reason)}` : ""];
     // The member hears it privately too; one who blocks direct messages is no error.
-    const tell = () => target.send({ content: `You were warned in **${escapeDiscord(context.guild.name)}** (${outcome.count}/${outcome.policy.limit}).${reason ? ` Reason: ${escapeDiscord(reason)}` : ""}`, allowedMentions: NO_PINGS }).catch(() => undefined);
+    const tell = async () => {
+      if (!outcome.policy.dmMember) return;
+      await target.send({ content: `You were warned in **${escapeDiscord(context.guild.name)}** (${outcome.count}/${outcome.policy.limit}).${reason ? ` Reason: ${escapeDiscord(reason)}` : ""}`, allowedMentions: NO_PINGS }).catch(() => undefined);
+    };
     // A kicked or banned member shares no server with the bot any more, so cannot be told afterwards.
     const leaving = outcome.action?.kind === "kick" || outcome.action?.kind === "ban";
     if (leaving) await tell();
     if (outcome.action) lines.push(await act(interaction, deps, target, member, context.moderator, outcome));
     const text = lines.filter(Boolean).join("\n");
-    await interaction.editReply({ content: text.slice(0, 2000), allowedMentions: pingOnly(target.id) });
+    // Moderators can take the warning back with a button (checked again when pressed).
+    const remove = outcome.action ? [] : [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(`uw:${target.id}:${outcome.warning.id}`).setLabel("Remove warning").setStyle(ButtonStyle.Secondary))];
+    await interaction.editReply({ content: text.slice(0, 2000), components: remove, allowedMentions: pingOnly(target.id) });
     if (!leaving) await tell();
     if (outcome.policy.logChat) {
       const channel = await interaction.client.channels.fetch(outcome.policy.logChat).catch(() => null);
@@ -175,6 +182,7 @@ function describePolicy(p: WarnPolicy): string {
     `Action at the limit: **${p.action}${p.durationSeconds ? ` for ${formatDuration(p.durationSeconds)}` : ""}**`,
     `Warnings expire: **${p.expirySeconds ? `after ${formatDuration(p.expirySeconds)}` : "never"}**`,
     `Log channel: ${p.logChat ? `<#${p.logChat}>` : "**off**"}`,
+    `Tell the warned member by DM: **${p.dmMember ? "on" : "off"}**`,
   ].join("\n");
 }
 
@@ -191,6 +199,7 @@ export const warnconfig = {
         { name: "action (mute 24h, kick, ban)", value: "action" },
         { name: "expiry (e.g. 30d, or off)", value: "expiry" },
         { name: "log (a channel id, or off)", value: "log" },
+        { name: "dm (tell the warned member by direct message: on or off)", value: "dm" },
       ),
     )
     .addStringOption((o) => o.setName("value").setDescription("The new value").setMaxLength(40)),
@@ -207,9 +216,10 @@ export const warnconfig = {
         setting === "limit" ? { limit: Number(first) }
         : setting === "action" ? (first === "mute" || first === "kick" || first === "ban" ? { action: first, durationSeconds: second ? parseDuration(second) : first === "mute" ? 86400 : null } : { action: "invalid" as never })
         : setting === "expiry" ? { expirySeconds: first === "off" ? null : parseDuration(first) }
+        : setting === "dm" ? (first === "on" || first === "off" ? { dmMember: first === "on" } : { dmMember: "invalid" as never })
         : { logChat: first === "off" || !first ? null : first.replace(/^<#(\d+)>$/, "$1") };
+      if (change.dmMember === ("invalid" as never)) return replyPrivately(interaction, "dm is on or off.");
       if (change.action === ("invalid" as never)) return replyPrivately(interaction, "The action is mute (with a duration like 24h), kick, or ban.");
-      if (change.action === "ban" && change.durationSeconds) return replyPrivately(interaction, "Timed bans are not available on Discord yet: use ban (permanent), kick, or mute with a duration.");
       // Only a channel of this server: another server's channel would receive this one's warnings.
       if (change.logChat && !context.guild.channels.cache.get(change.logChat)?.isSendable()) {
         const shown = /^\d{1,20}$/.test(change.logChat) ? `<#${change.logChat}>` : `“${escapeDiscord(change.logChat)}”`;
@@ -241,3 +251,35 @@ export const modlog = {
     await replyPrivately(interaction, text);
   },
 } satisfies Command;
+
+/** The "Remove warning" button under a warn message: moderators only, checked when pressed. */
+export async function removeWarningButton(interaction: ButtonInteraction, deps: DiscordDeps, userId: string, warningId: number): Promise<void> {
+  if (!interaction.inGuild() || !interaction.memberPermissions.has(PermissionFlagsBits.ModerateMembers)) {
+    return replyPrivately(interaction, "Only members who can time out members can remove warnings.");
+  }
+  const target = await interaction.client.users.fetch(userId).catch(() => null);
+  const person: Person = target ? personOf(target) : { id: userId, name: userId };
+  const removed = deps.core.moderation.ledger.unwarn(place(interaction.guildId), person, personOf(interaction.user, interaction.member as GuildMember), warningId);
+  await replyPrivately(interaction, removed ? `Warning #${removed.id} of ${who(person)} removed.` : "That warning is no longer active.");
+}
+
+/**
+ * Lifts the timed bans that are due (Discord's bans never end by themselves). Run at start and every minute,
+ * so a ban due while regbot was down is lifted when it comes back.
+ */
+export async function liftDueBans(client: import("discord.js").Client, deps: Pick<DiscordDeps, "core" | "logger">): Promise<void> {
+  const ledger = deps.core.moderation.ledger;
+  for (const { place: where, userId } of ledger.dueUnbans("discord", new Date())) {
+    const guild = client.guilds.cache.get(where.chatId);
+    if (!guild) continue;
+    try {
+      await guild.bans.remove(userId, "regbot: timed ban over");
+      ledger.unbanned(where, userId);
+      ledger.record(where, { id: client.user?.id ?? "bot", name: "regbot" }, { id: userId, name: userId }, "unban", "timed ban over");
+    } catch (error) {
+      // Already lifted by hand: nothing left to do. Otherwise try again at the next round.
+      if ((error as { code?: number }).code === 10026) ledger.unbanned(where, userId);
+      else deps.logger.warn({ guild: where.chatId, err: error }, "a timed ban could not be lifted yet");
+    }
+  }
+}

@@ -70,6 +70,7 @@ interface Harness {
   readonly core: Core;
   /** What the client logged at error level (a failing handler). */
   readonly errors: Array<{ obj: object; msg?: string | undefined }>;
+  readonly runner: Awaited<ReturnType<typeof startDiscord>>;
 }
 
 /**
@@ -86,7 +87,7 @@ async function startBot(): Promise<Harness> {
   const runner = await startDiscord(fake.token, { core, logger, apiRoot: fake.apiRoot });
   // onTestFinished runs its callbacks last-registered first: the client is destroyed, then the fake closes.
   onTestFinished(() => runner.stop());
-  return { fake, core, errors };
+  return { fake, core, errors, runner };
 }
 
 /** What a dispatched interaction is known by. */
@@ -392,7 +393,7 @@ describe("/resetwarns", () => {
 });
 
 describe("/warnconfig", () => {
-  const DEFAULTS = "Warn limit: **3**\nAction at the limit: **mute for 1d**\nWarnings expire: **never**\nLog channel: **off**";
+  const DEFAULTS = "Warn limit: **3**\nAction at the limit: **mute for 1d**\nWarnings expire: **never**\nLog channel: **off**\nTell the warned member by DM: **on**";
 
   it("shows the server's settings to anyone, privately", async () => {
     const { fake } = await startBot();
@@ -417,7 +418,7 @@ describe("/warnconfig", () => {
     const { fake } = await startBot();
     await configure(fake, "action", "mute 12h");
     await configure(fake, "limit", "1");
-    expect(await configure(fake, "expiry", "30d")).toBe("Saved.\nWarn limit: **1**\nAction at the limit: **mute for 12h**\nWarnings expire: **after 30d**\nLog channel: **off**");
+    expect(await configure(fake, "expiry", "30d")).toBe("Saved.\nWarn limit: **1**\nAction at the limit: **mute for 12h**\nWarnings expire: **after 30d**\nLog channel: **off**\nTell the warned member by DM: **on**");
     const before = Date.now();
     expect((await warn(fake, MODERATOR, BOB)).content).toContain("was timed out for 12h.");
     const [timeout] = await fake.waitForRequest({ method: "PATCH", path: memberPath(BOB) });
@@ -432,7 +433,7 @@ describe("/warnconfig", () => {
     ["action", "shout", "The action is mute (with a duration like 24h), kick, or ban."],
     ["action", "mute 60d", "A mute lasts from 1 minute to 28 days (e.g. 30m, 12h, 7d): the longest both Telegram and Discord honour."],
     ["action", "mute soon", "“soon” is not a duration: use minutes, hours or days, like 30m, 12h or 7d."],
-    ["action", "ban 7d", "Timed bans are not available on Discord yet: use ban (permanent), kick, or mute with a duration."],
+    ["dm", "maybe", "dm is on or off."],
     ["expiry", "0m", "Warnings can expire after 1 minute at the soonest (e.g. 30d), or never (off)."],
     ["log", "123456789012345678", "<#123456789012345678> is not a text channel of this server: give the id of one of its channels, or off."],
     ["log", "@everyone", `“@${ZWSP}everyone” is not a text channel of this server: give the id of one of its channels, or off.`],
@@ -441,6 +442,30 @@ describe("/warnconfig", () => {
     expect(await privateAnswer(fake, slash("warnconfig", MANAGER, { setting, value }))).toBe(message);
     expect(core.moderation.ledger.policy(PLACE)).toEqual(DEFAULT_POLICY);
     expect(core.moderation.ledger.log(PLACE)).toEqual([]);
+  });
+
+  it("with dm off, does not message the warned member", async () => {
+    const { fake } = await startBot();
+    await configure(fake, "dm", "off");
+    await warn(fake, MODERATOR, BOB, "spam");
+    await settle();
+    expect(routes(fake).filter((r) => r === "POST /users/@me/channels")).toEqual([]);
+  });
+
+  it("bans for the set time and lifts the ban when due, also after a restart", async () => {
+    const { fake, core, runner } = await startBot();
+    await configure(fake, "limit", "1");
+    await configure(fake, "action", "ban 1m");
+    expect((await warn(fake, MODERATOR, BOB)).content).toContain("was banned for 1m.");
+    expect(routes(fake)).toContain(`PUT ${banPath(BOB)}`);
+    // The ban falls due while the bot is down; the next start lifts it.
+    core.moderation.ledger.scheduleUnban(PLACE, BOB.user.id, new Date(Date.now() - 1000));
+    await runner.stop();
+    const again = await startDiscord(fake.token, { core, logger: silentLogger, apiRoot: fake.apiRoot });
+    onTestFinished(() => again.stop());
+    await fake.waitForRequest({ method: "DELETE", path: banPath(BOB) });
+    await settle();
+    expect(core.moderation.ledger.dueUnbans("discord", new Date())).toEqual([]);
   });
 
   it("with a log channel, posts each warning there without pings, until the log is turned off", async () => {
@@ -503,5 +528,26 @@ describe("escaping", () => {
     expect(listed.split("\n")[0]).toBe(`${name} has 1/3 warnings:`);
     expect(listed).toContain(`said @${ZWSP}here`);
     expect(listed).not.toMatch(/@(everyone|here)|<@&\d+>/);
+  });
+});
+
+describe("the Remove warning button", () => {
+  const press = (fake: FakeDiscord, customId: string, who: Someone) => {
+    const memberOf = (s: Someone) => (s.member ? { ...s.member, roles: [...s.member.roles] } : null);
+    const member = memberOf(who);
+    const ix = payloads.button(customId, { content: "warned" }, { user: { ...who.user }, ...(member ? { member } : {}) }) as Sent;
+    return privateAnswer(fake, ix);
+  };
+
+  it("is under a warning, and only a moderator's press removes it", async () => {
+    const { fake, core } = await startBot();
+    const reply = await warn(fake, MODERATOR, BOB, "spam");
+    const button = (reply.components as Array<{ components: Array<{ custom_id: string; label: string }> }>)[0]!.components[0]!;
+    expect(button.label).toBe("Remove warning");
+    expect(await press(fake, button.custom_id, ALICE)).toBe("Only members who can time out members can remove warnings.");
+    expect(core.moderation.ledger.active(PLACE, BOB.user.id)).toHaveLength(1);
+    expect(await press(fake, button.custom_id, MODERATOR)).toMatch(/^Warning #\d+ of \*\*.+\*\* removed\.$/);
+    expect(core.moderation.ledger.active(PLACE, BOB.user.id)).toEqual([]);
+    expect(await press(fake, button.custom_id, MODERATOR)).toBe("That warning is no longer active.");
   });
 });
