@@ -485,7 +485,7 @@ describe("/warnconfig", () => {
   ])("answers “/warnconfig %s” with the reason it is refused, and keeps the policy", async (args, answer) => {
     const { fake, core } = await startBot();
     expect(await textOf(fake, command(`/warnconfig ${args}`))).toBe(answer);
-    expect(core.moderation.ledger.policy(HERE)).toEqual({ limit: 3, action: "mute", durationSeconds: DAY, expirySeconds: null, logChat: null });
+    expect(core.moderation.ledger.policy(HERE)).toEqual({ limit: 3, action: "mute", durationSeconds: DAY, expirySeconds: null, logChat: null, dmMember: true });
   });
 
   it("answers an unknown setting with the policy and how to change it", async () => {
