@@ -142,7 +142,10 @@ function validate(policy: WarnPolicy): WarnPolicy {
     if (d < MIN_MUTE_SECONDS || d > MAX_MUTE_SECONDS) throw new RegbotError("BAD_INPUT", "A mute lasts from 1 minute to 28 days (e.g. 30m, 12h, 7d): the longest both Telegram and Discord honour.");
     return { ...policy, durationSeconds: d };
   }
-  if (policy.durationSeconds !== null && policy.durationSeconds < MIN_MUTE_SECONDS) throw new RegbotError("BAD_INPUT", "A timed ban lasts at least 1 minute.");
+  // Telegram treats an until_date more than 366 days ahead as forever: a longer timed ban would never end.
+  if (policy.durationSeconds !== null && (policy.durationSeconds < MIN_MUTE_SECONDS || policy.durationSeconds > 366 * 86400)) {
+    throw new RegbotError("BAD_INPUT", "A timed ban lasts from 1 minute to 366 days; for longer, ban without a duration.");
+  }
   return policy;
 }
 

@@ -179,3 +179,22 @@ describe("a command delivered twice", () => {
     db.close();
   });
 });
+
+describe("timed bans", () => {
+  it("last from a minute to 366 days (Telegram makes a longer one permanent)", () => {
+    const { ledger, db } = open();
+    expect(regbotErrorOf(() => ledger.setPolicy(chat, mod, { action: "ban", durationSeconds: 400 * 86400 })).message).toBe("A timed ban lasts from 1 minute to 366 days; for longer, ban without a duration.");
+    expect(ledger.setPolicy(chat, mod, { action: "ban", durationSeconds: 7 * 86400 })).toMatchObject({ action: "ban", durationSeconds: 604800 });
+    db.close();
+  });
+
+  it("are remembered until lifted, and only when due", () => {
+    const { ledger, db } = open();
+    ledger.scheduleUnban({ platform: "discord", chatId: "g1" }, "u1", new Date("2026-01-02T00:00:00Z"));
+    expect(ledger.dueUnbans("discord", new Date("2026-01-01T00:00:00Z"))).toEqual([]);
+    expect(ledger.dueUnbans("discord", new Date("2026-01-03T00:00:00Z"))).toEqual([{ place: { platform: "discord", chatId: "g1" }, userId: "u1" }]);
+    ledger.unbanned({ platform: "discord", chatId: "g1" }, "u1");
+    expect(ledger.dueUnbans("discord", new Date("2026-01-03T00:00:00Z"))).toEqual([]);
+    db.close();
+  });
+});
