@@ -630,3 +630,20 @@ export const updates: {
     } as unknown as Update;
   },
 };
+
+/** A recorded call's payload, loosely typed (Telegram's payloads are wide). */
+export type Payload = Record<string, any>;
+
+/** Pushes `update` and resolves with the `count` calls of `method` that follow it. */
+export async function pushAndWait(fake: FakeTelegram, update: Update, method = "sendMessage", count = 1): Promise<Payload[]> {
+  const before = fake.calls.filter((c) => c.method === method).length;
+  fake.push(update);
+  const calls = await fake.waitFor(method, before + count);
+  return calls.slice(before, before + count).map((c) => c.payload);
+}
+
+/** Pushes `update` and resolves with the one message the bot sends in answer. */
+export async function replyTo(fake: FakeTelegram, update: Update): Promise<Payload> {
+  const [reply] = await pushAndWait(fake, update);
+  return reply!;
+}

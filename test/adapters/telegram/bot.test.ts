@@ -9,14 +9,13 @@ import { startTelegram, type TelegramRunner } from "../../../adapters/telegram/r
 import { createCore, type Core } from "../../../src/core.js";
 import { silentLogger, type Logger } from "../../../src/logger.js";
 import { RegbotError } from "../../../src/errors.js";
-import { startFakeTelegram, updates, type FakeTelegram } from "../../fakes/telegram-server.js";
+import { pushAndWait, replyTo, startFakeTelegram, updates, type FakeTelegram, type Payload } from "../../fakes/telegram-server.js";
 import { openTempStore, tempDir, writeFiles } from "../../fakes/temp-store.js";
 import { expectBalancedTags, expectOnlyAllowedHtml } from "./html-checks.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** A recorded API call's parameters. */
-type Payload = Record<string, any>;
 
 const GROUP = -1001234567890;
 const ALICE = 1001;
@@ -135,19 +134,6 @@ async function startBot(options: { logger?: Logger } = {}): Promise<Harness> {
   return { fake, core, runner };
 }
 
-/** Pushes `update` and resolves with the `count` calls of `method` that follow it. */
-async function push(fake: FakeTelegram, update: Update, method = "sendMessage", count = 1): Promise<Payload[]> {
-  const before = fake.calls.filter((c) => c.method === method).length;
-  fake.push(update);
-  const calls = await fake.waitFor(method, before + count);
-  return calls.slice(before, before + count).map((c) => c.payload);
-}
-
-/** Pushes `update` and resolves with the one message the bot sends in answer. */
-async function replyTo(fake: FakeTelegram, update: Update): Promise<Payload> {
-  const [reply] = await push(fake, update);
-  return reply!;
-}
 
 /**
  * Proves the bot ignores `ignored`: it is pushed just before `followUp` in the same chat, whose updates are handled
@@ -330,7 +316,7 @@ describe("answer buttons", () => {
     expect(full).toBeDefined();
 
     const press = updates.callbackQuery(full.callback_data, sentMessage(answer, privateChat));
-    const [article] = await push(fake, press);
+    const [article] = await pushAndWait(fake, press);
     const [answered] = await fake.waitFor("answerCallbackQuery");
     expect(answered?.payload.callback_query_id).toBe(press.callback_query!.id);
     expect(article?.text).toContain(ATLANTIS_TITLE_HTML);
@@ -343,14 +329,14 @@ describe("answer buttons", () => {
     const answer = await replyTo(fake, updates.privateText(STABLECOIN_QUESTION));
     const more = buttons(answer).find((b) => b.text === "More")!;
 
-    const second = (await push(fake, updates.callbackQuery(more.callback_data, sentMessage(answer, privateChat))))[0]!;
+    const second = (await pushAndWait(fake, updates.callbackQuery(more.callback_data, sentMessage(answer, privateChat))))[0]!;
     expect(second.text).toMatch(/\[4\][\s\S]*\[5\][\s\S]*\[6\]/);
     expect(second.text).not.toContain("[1]");
     expect(second.text).not.toContain("[7]");
     expect(buttons(second).map((b) => b.text)).toEqual(["Full article [4]", "Full article [5]", "Full article [6]", "More"]);
 
     const moreAgain = buttons(second).find((b) => b.text === "More")!;
-    const third = (await push(fake, updates.callbackQuery(moreAgain.callback_data, sentMessage(second, privateChat))))[0]!;
+    const third = (await pushAndWait(fake, updates.callbackQuery(moreAgain.callback_data, sentMessage(second, privateChat))))[0]!;
     expect(third.text).toMatch(/\[7\][\s\S]*\[8\]/);
     expect(buttons(third).map((b) => b.text)).toEqual(["Full article [7]", "Full article [8]"]);
     // Every press was answered, so no button keeps spinning.
@@ -362,7 +348,7 @@ describe("answer buttons", () => {
     const answer = await replyTo(fake, updates.privateText(THREE_ANSWER_QUESTION));
     expect(answer.text).toContain("[3]");
     const more = buttons(answer).find((b) => b.text === "More")!;
-    const [answered] = await push(fake, updates.callbackQuery(more.callback_data, sentMessage(answer, privateChat)), "answerCallbackQuery");
+    const [answered] = await pushAndWait(fake, updates.callbackQuery(more.callback_data, sentMessage(answer, privateChat)), "answerCallbackQuery");
     expect(answered?.text).toBe("No more stored articles answer this.");
     expect(fake.calls.filter((c) => c.method === "sendMessage")).toHaveLength(1);
   });
@@ -370,11 +356,11 @@ describe("answer buttons", () => {
   it("answers every press of an unknown or expired button with a notice", async () => {
     const { fake } = await startBot();
     const old = { message_id: 5, from: { id: 777001, is_bot: true, first_name: "Regbot" }, chat: privateChat, date: 1, text: "an old answer" };
-    const [unknown] = await push(fake, updates.callbackQuery("vote:up", old), "answerCallbackQuery");
+    const [unknown] = await pushAndWait(fake, updates.callbackQuery("vote:up", old), "answerCallbackQuery");
     expect(unknown?.text).toBe("This button no longer works: please ask again.");
-    const [expired] = await push(fake, updates.callbackQuery("more:zz9:3", old), "answerCallbackQuery");
+    const [expired] = await pushAndWait(fake, updates.callbackQuery("more:zz9:3", old), "answerCallbackQuery");
     expect(expired?.text).toBe("This answer has expired: please ask again.");
-    const [gone] = await push(fake, updates.callbackQuery("art:0000000000", old), "answerCallbackQuery");
+    const [gone] = await pushAndWait(fake, updates.callbackQuery("art:0000000000", old), "answerCallbackQuery");
     expect(gone?.text).toBe("That article is no longer stored.");
     expect(fake.calls.filter((c) => c.method === "sendMessage")).toEqual([]);
   });
@@ -384,7 +370,7 @@ describe("inline mode", () => {
   it("lists cited articles for a query, each sending an HTML snippet", async () => {
     const { fake } = await startBot();
     const query = updates.inlineQuery(STABLECOIN_QUESTION);
-    const [answered] = await push(fake, query, "answerInlineQuery");
+    const [answered] = await pushAndWait(fake, query, "answerInlineQuery");
     expect(answered?.inline_query_id).toBe(query.inline_query!.id);
     const results = answered?.results as Payload[];
     expect(results.length).toBeGreaterThanOrEqual(3);
@@ -400,7 +386,7 @@ describe("inline mode", () => {
 
   it("lists the newest articles for an empty query", async () => {
     const { fake, core } = await startBot();
-    const [answered] = await push(fake, updates.inlineQuery(""), "answerInlineQuery");
+    const [answered] = await pushAndWait(fake, updates.inlineQuery(""), "answerInlineQuery");
     const results = answered?.results as Payload[];
     expect(results.map((r) => r.title)).toEqual(core.latest({ limit: 10 }).map((a) => a.title));
     expect(results[0]?.title).toBe("Brazil consults on stablecoin payments");
@@ -471,7 +457,7 @@ describe("when Telegram fails", () => {
   it("retries after a 429 and still delivers the answer", async () => {
     const { fake } = await startBot();
     fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
-    const [refused, delivered] = await push(fake, updates.privateText(CHINA_QUESTION), "sendMessage", 2);
+    const [refused, delivered] = await pushAndWait(fake, updates.privateText(CHINA_QUESTION), "sendMessage", 2);
     expect(delivered?.text).toBe(refused?.text);
     expect(delivered?.text).toContain("China bans crypto trading");
     const times = fake.calls.filter((c) => c.method === "sendMessage").map((c) => c.at);
@@ -483,7 +469,7 @@ describe("when Telegram fails", () => {
     const logger: Logger = { ...silentLogger, error: (obj, msg) => void errors.push({ obj, msg }) };
     const { fake } = await startBot({ logger });
     fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
-    const [, apology] = await push(fake, updates.privateText(CHINA_QUESTION), "sendMessage", 2);
+    const [, apology] = await pushAndWait(fake, updates.privateText(CHINA_QUESTION), "sendMessage", 2);
     expect(apology?.text).toBe("Something went wrong while answering; please try again in a moment.");
     expect(errors).toEqual([expect.objectContaining({ msg: "a Telegram handler failed" })]);
 
@@ -536,13 +522,13 @@ describe("/qa", () => {
     expect(confirm.text).toBe("Confirm (admins only)");
     const message = sentMessage(anonymous, groupChat());
 
-    const [refused] = await push(fake, updates.callbackQuery(confirm.callback_data, message, { id: 2002, first_name: "Bob" }), "answerCallbackQuery");
+    const [refused] = await pushAndWait(fake, updates.callbackQuery(confirm.callback_data, message, { id: 2002, first_name: "Bob" }), "answerCallbackQuery");
     expect(refused?.text).toBe("Only the group's admins can confirm this.");
     expect((await replyTo(fake, updates.groupText(`/ask ${CHINA_QUESTION}`))).text).toContain("China bans crypto trading");
 
     fake.setChatMember(GROUP, 3003, admin);
     const sentBefore = fake.calls.filter((c) => c.method === "sendMessage").length;
-    const [done] = await push(fake, updates.callbackQuery(confirm.callback_data, message, { id: 3003, first_name: "Carol" }), "answerCallbackQuery");
+    const [done] = await pushAndWait(fake, updates.callbackQuery(confirm.callback_data, message, { id: 3003, first_name: "Carol" }), "answerCallbackQuery");
     expect(done?.text).toBe("Done.");
     const applied = (await fake.waitFor("sendMessage", sentBefore + 1))[sentBefore];
     expect(applied?.payload.text).toBe("I will not answer questions in this group until an admin sends /qa on.");

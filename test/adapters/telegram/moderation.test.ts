@@ -4,12 +4,11 @@ import { startTelegram } from "../../../adapters/telegram/run.js";
 import { createCore, type Core } from "../../../src/core.js";
 import type { Place } from "../../../src/moderation/ledger.js";
 import { silentLogger } from "../../../src/logger.js";
-import { startFakeTelegram, updates, type FakeTelegram } from "../../fakes/telegram-server.js";
+import { pushAndWait, replyTo, startFakeTelegram, updates, type FakeTelegram, type Payload } from "../../fakes/telegram-server.js";
 import { openTempStore } from "../../fakes/temp-store.js";
 import { expectBalancedTags, expectOnlyAllowedHtml } from "./html-checks.js";
 
 /** A recorded API call's parameters. */
-type Payload = Record<string, any>;
 
 const GROUP = -1001234567890;
 const HERE: Place = { platform: "telegram", chatId: String(GROUP) };
@@ -53,19 +52,6 @@ function makeAdmins(fake: FakeTelegram, chatId: number): void {
   fake.setChatMember(chatId, DAVE.id, { status: "creator", user: DAVE, is_anonymous: false });
 }
 
-/** Pushes `update` and resolves with the `count` calls of `method` that follow it. */
-async function push(fake: FakeTelegram, update: Update, method = "sendMessage", count = 1): Promise<Payload[]> {
-  const before = fake.calls.filter((c) => c.method === method).length;
-  fake.push(update);
-  const calls = await fake.waitFor(method, before + count);
-  return calls.slice(before, before + count).map((c) => c.payload);
-}
-
-/** Pushes `update` and resolves with the one message the bot sends in answer. */
-async function replyTo(fake: FakeTelegram, update: Update): Promise<Payload> {
-  const [reply] = await push(fake, update);
-  return reply!;
-}
 
 /** Pushes `update` and resolves with the text the bot answers. */
 async function textOf(fake: FakeTelegram, update: Update): Promise<string> {
@@ -239,20 +225,20 @@ describe("an anonymous admin", () => {
     const message = sentMessage(ask);
 
     for (const clicker of [FRANK, BOB, CAROL]) {
-      const [refused] = await push(fake, updates.callbackQuery(confirm!.callback_data, message, clicker), "answerCallbackQuery");
+      const [refused] = await pushAndWait(fake, updates.callbackQuery(confirm!.callback_data, message, clicker), "answerCallbackQuery");
       expect(refused?.text).toBe("Only admins who can restrict members can confirm this.");
     }
     expect(core.moderation.ledger.log(HERE)).toEqual([]);
 
     const sentBefore = callsOf(fake, "sendMessage").length;
-    const [confirmed] = await push(fake, updates.callbackQuery(confirm!.callback_data, message, ALICE), "answerCallbackQuery");
+    const [confirmed] = await pushAndWait(fake, updates.callbackQuery(confirm!.callback_data, message, ALICE), "answerCallbackQuery");
     expect(confirmed?.text).toBe("Confirmed.");
     const done = (await fake.waitFor("sendMessage", sentBefore + 1))[sentBefore]!.payload;
     expect(done.text).toBe("⚠️ <b>Bob</b> has been warned by <b>Alice</b> (1/3).\nReason: spam");
     expect(done.reply_parameters?.message_id).toBe(warn.message!.message_id);
     expect(core.moderation.ledger.active(HERE, String(BOB.id))).toMatchObject([{ moderatorName: "Alice", evidence: "pump it" }]);
 
-    const [again] = await push(fake, updates.callbackQuery(confirm!.callback_data, message, ALICE), "answerCallbackQuery");
+    const [again] = await pushAndWait(fake, updates.callbackQuery(confirm!.callback_data, message, ALICE), "answerCallbackQuery");
     expect(again?.text).toBe("This request has expired: send the command again.");
     expect(core.moderation.ledger.active(HERE, String(BOB.id))).toHaveLength(1);
   });
@@ -265,18 +251,18 @@ describe("the Remove warning button", () => {
     const remove = buttons(reply).find((b) => b.text === "Remove warning")!;
     const message = sentMessage(reply);
 
-    const [refused] = await push(fake, updates.callbackQuery(remove.callback_data, message, BOB), "answerCallbackQuery");
+    const [refused] = await pushAndWait(fake, updates.callbackQuery(remove.callback_data, message, BOB), "answerCallbackQuery");
     expect(refused?.text).toBe("Only admins who can restrict members can remove warnings.");
     expect(core.moderation.ledger.active(HERE, String(BOB.id))).toHaveLength(1);
 
     const sentBefore = callsOf(fake, "sendMessage").length;
-    const [removed] = await push(fake, updates.callbackQuery(remove.callback_data, message, ALICE), "answerCallbackQuery");
+    const [removed] = await pushAndWait(fake, updates.callbackQuery(remove.callback_data, message, ALICE), "answerCallbackQuery");
     expect(removed?.text).toBe("Warning removed.");
     const notice = (await fake.waitFor("sendMessage", sentBefore + 1))[sentBefore]!.payload;
     expect(notice.text).toMatch(/^Warning #\d+ of <b>Bob<\/b> removed by <b>Alice<\/b>\.$/);
     expect(core.moderation.ledger.active(HERE, String(BOB.id))).toEqual([]);
 
-    const [gone] = await push(fake, updates.callbackQuery(remove.callback_data, message, ALICE), "answerCallbackQuery");
+    const [gone] = await pushAndWait(fake, updates.callbackQuery(remove.callback_data, message, ALICE), "answerCallbackQuery");
     expect(gone?.text).toBe("That warning is no longer active.");
   });
 });
@@ -367,7 +353,7 @@ describe("/dwarn", () => {
   it("says so, quoting Telegram, when the message cannot be deleted", async () => {
     const { fake } = await startBot();
     fake.failNext("deleteMessage", { error_code: 400, description: "Bad Request: message to delete not found" });
-    const [, failed] = await push(fake, command("/dwarn", { replyTo: says(BOB, "spam") }), "sendMessage", 2);
+    const [, failed] = await pushAndWait(fake, command("/dwarn", { replyTo: says(BOB, "spam") }), "sendMessage", 2);
     expect(failed?.text).toBe("I could not delete that message: Bad Request: message to delete not found");
   });
 });
@@ -499,7 +485,7 @@ describe("/warnconfig", () => {
     const { fake } = await startBot();
     const LOG_CHAT = "-1009876543210";
     expect(await textOf(fake, command(`/warnconfig log ${LOG_CHAT}`))).toContain(`Log chat: <b>${LOG_CHAT}</b>`);
-    const [inGroup, inLog] = await push(fake, command("/warn spam", { replyTo: says(BOB, "x") }), "sendMessage", 2);
+    const [inGroup, inLog] = await pushAndWait(fake, command("/warn spam", { replyTo: says(BOB, "x") }), "sendMessage", 2);
     expect(inGroup).toMatchObject({ chat_id: GROUP, text: "⚠️ <b>Bob</b> has been warned by <b>Alice</b> (1/3).\nReason: spam" });
     expect(String(inLog?.chat_id)).toBe(LOG_CHAT);
     expect(inLog).toMatchObject({ parse_mode: "HTML", text: inGroup!.text });
