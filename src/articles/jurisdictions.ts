@@ -100,37 +100,49 @@ export interface JurisdictionMention {
   readonly end: number;
 }
 
-interface Pattern {
-  readonly regex: RegExp;
+interface Entry {
   readonly jurisdiction: Jurisdiction;
   readonly kind: "name" | "regulator";
 }
 
-
-function buildPatterns(): Pattern[] {
-  const patterns: Pattern[] = [];
-  for (const j of JURISDICTIONS) {
-    const add = (words: readonly string[], kind: "name" | "regulator", flags: string) => {
-      if (words.length === 0) return;
-      patterns.push({ regex: wholeWordPattern(words, flags), jurisdiction: j, kind });
-    };
-    add(j.names, "name", "i");
-    add(j.regulators ?? [], "regulator", "i");
-    add(j.caseSensitive ?? [], "name", "");
-  }
-  return patterns;
+/** One pass over the text finds every name and regulator: one regex for all of them, then a lookup. */
+interface Matcher {
+  readonly anyCase: RegExp;
+  readonly exactCase: RegExp;
+  readonly entries: ReadonlyMap<string, Entry>;
 }
 
-let patterns: Pattern[] | undefined;
+/** The lookup key of a matched phrase: lower case, no apostrophes, one space between words. */
+const keyOf = (phrase: string) => phrase.toLowerCase().replace(/['’]/g, "").replace(/[\s-]+/g, " ");
+
+function buildMatcher(): Matcher {
+  const entries = new Map<string, Entry>();
+  const anyCase: string[] = [];
+  const exactCase: string[] = [];
+  // The first jurisdiction to claim a phrase keeps it (the order of JURISDICTIONS decides).
+  const claim = (phrase: string, entry: Entry, list: string[]) => {
+    const key = keyOf(phrase);
+    if (!entries.has(key)) entries.set(key, entry);
+    list.push(phrase);
+  };
+  for (const j of JURISDICTIONS) {
+    for (const n of j.names) claim(n, { jurisdiction: j, kind: "name" }, anyCase);
+    for (const r of j.regulators ?? []) claim(r, { jurisdiction: j, kind: "regulator" }, anyCase);
+    for (const c of j.caseSensitive ?? []) claim(c, { jurisdiction: j, kind: "name" }, exactCase);
+  }
+  return { anyCase: wholeWordPattern(anyCase, "i"), exactCase: wholeWordPattern(exactCase, ""), entries };
+}
+
+let matcher: Matcher | undefined;
 
 /** Finds every jurisdiction mention in `text`; overlapping mentions keep the longest. */
 export function findJurisdictions(text: string): JurisdictionMention[] {
-  patterns ??= buildPatterns();
+  matcher ??= buildMatcher();
   const found: JurisdictionMention[] = [];
-  for (const p of patterns) {
-    p.regex.lastIndex = 0;
-    for (const m of text.matchAll(p.regex)) {
-      found.push({ jurisdiction: p.jurisdiction, kind: p.kind, start: m.index, end: m.index + m[0].length });
+  for (const regex of [matcher.anyCase, matcher.exactCase]) {
+    for (const m of text.matchAll(regex)) {
+      const entry = matcher.entries.get(keyOf(m[0]));
+      if (entry) found.push({ ...entry, start: m.index, end: m.index + m[0].length });
     }
   }
   found.sort((a, b) => a.start - b.start || b.end - a.end);

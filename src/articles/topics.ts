@@ -25,18 +25,21 @@ export const TOPICS: Readonly<Record<string, readonly string[]>> = {
   banking: ["bank", "banks", "banking", "bank accounts", "real-name", "basel"],
 };
 
-const patterns = Object.entries(TOPICS).map(([topic, words]) => ({
-  topic,
-  regex: wholeWordPattern(words),
-}));
+/** Every topic word in one regex (one pass over the text), and which topic each belongs to. */
+const topicOf = new Map<string, string>();
+for (const [topic, words] of Object.entries(TOPICS)) for (const w of words) if (!topicOf.has(keyOf(w))) topicOf.set(keyOf(w), topic);
+const pattern = wholeWordPattern([...topicOf.keys()]);
+
+function keyOf(phrase: string): string {
+  return phrase.toLowerCase().replace(/['’]/g, "").replace(/[\s-]+/g, " ");
+}
 
 /** Counts, per topic, how often its words occur in `text`. */
 export function countTopics(text: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const { topic, regex } of patterns) {
-    regex.lastIndex = 0;
-    const n = [...text.matchAll(regex)].length;
-    if (n > 0) counts.set(topic, n);
+  for (const m of text.matchAll(pattern)) {
+    const topic = topicOf.get(keyOf(m[0]));
+    if (topic) counts.set(topic, (counts.get(topic) ?? 0) + 1);
   }
   return counts;
 }
