@@ -83,8 +83,21 @@ export function analyze(text: string): string[] {
   return tokenize(text).map((t) => t.term);
 }
 
+/** Words already folded: the same words recur across articles, and folding is pure. Bounded. */
+const folded = new Map<string, string | null>();
+const FOLDED_MAX = 500_000;
+
 /** Folds one written word into its search term, or `null` for a stop word. */
 export function termOf(word: string): string | null {
+  const known = folded.get(word);
+  if (known !== undefined) return known;
+  const term = foldTerm(word);
+  if (folded.size >= FOLDED_MAX) folded.clear();
+  folded.set(word, term);
+  return term;
+}
+
+function foldTerm(word: string): string | null {
   if (!singleAliases) setup();
   // "US"/"U.S." in capitals is the country; in lower case "us" is a pronoun.
   if (word === "US" || word === "U.S") return "usa";
