@@ -1,4 +1,4 @@
-import { wholeWordPattern } from "./word-pattern.js";
+import { phraseKey, wholeWordPattern } from "./word-pattern.js";
 
 /**
  * Jurisdictions the bot recognises in articles and questions. `names` are place names and demonyms (they
@@ -112,16 +112,13 @@ interface Matcher {
   readonly entries: ReadonlyMap<string, Entry>;
 }
 
-/** The lookup key of a matched phrase: lower case, no apostrophes, one space between words. */
-const keyOf = (phrase: string) => phrase.toLowerCase().replace(/['’]/g, "").replace(/[\s-]+/g, " ");
-
 function buildMatcher(): Matcher {
   const entries = new Map<string, Entry>();
   const anyCase: string[] = [];
   const exactCase: string[] = [];
   // The first jurisdiction to claim a phrase keeps it (the order of JURISDICTIONS decides).
   const claim = (phrase: string, entry: Entry, list: string[]) => {
-    const key = keyOf(phrase);
+    const key = phraseKey(phrase);
     if (!entries.has(key)) entries.set(key, entry);
     list.push(phrase);
   };
@@ -141,7 +138,7 @@ export function findJurisdictions(text: string): JurisdictionMention[] {
   const found: JurisdictionMention[] = [];
   for (const regex of [matcher.anyCase, matcher.exactCase]) {
     for (const m of text.matchAll(regex)) {
-      const entry = matcher.entries.get(keyOf(m[0]));
+      const entry = matcher.entries.get(phraseKey(m[0]));
       if (entry) found.push({ ...entry, start: m.index, end: m.index + m[0].length });
     }
   }

@@ -1,4 +1,4 @@
-import { wholeWordPattern } from "./word-pattern.js";
+import { phraseKey, wholeWordPattern } from "./word-pattern.js";
 
 /** Topics the bot tags articles with, each with the words that point to it (matched on whole words). */
 export const TOPICS: Readonly<Record<string, readonly string[]>> = {
@@ -27,18 +27,15 @@ export const TOPICS: Readonly<Record<string, readonly string[]>> = {
 
 /** Every topic word in one regex (one pass over the text), and which topic each belongs to. */
 const topicOf = new Map<string, string>();
-for (const [topic, words] of Object.entries(TOPICS)) for (const w of words) if (!topicOf.has(keyOf(w))) topicOf.set(keyOf(w), topic);
+for (const [topic, words] of Object.entries(TOPICS)) for (const w of words) if (!topicOf.has(phraseKey(w))) topicOf.set(phraseKey(w), topic);
 const pattern = wholeWordPattern([...topicOf.keys()]);
 
-function keyOf(phrase: string): string {
-  return phrase.toLowerCase().replace(/['’]/g, "").replace(/[\s-]+/g, " ");
-}
 
 /** Counts, per topic, how often its words occur in `text`. */
 export function countTopics(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const m of text.matchAll(pattern)) {
-    const topic = topicOf.get(keyOf(m[0]));
+    const topic = topicOf.get(phraseKey(m[0]));
     if (topic) counts.set(topic, (counts.get(topic) ?? 0) + 1);
   }
   return counts;

@@ -9,3 +9,11 @@ export function wholeWordPattern(phrases: readonly string[], flags = "i"): RegEx
     .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/[\s-]+/g, "[\\s-]+").replace(/'/g, "['’]?"));
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}])`, `g${flags}u`);
 }
+
+/**
+ * The lookup key of a phrase as {@link wholeWordPattern} matches it: lower case, no apostrophes, one space
+ * between words. A match and the phrase it came from have the same key.
+ */
+export function phraseKey(phrase: string): string {
+  return phrase.toLowerCase().replace(/['’]/g, "").replace(/[\s-]+/g, " ");
+}

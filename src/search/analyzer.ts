@@ -1,6 +1,6 @@
 import { stemmer } from "stemmer";
 import { eng } from "stopword";
-import { wholeWordPattern } from "../articles/word-pattern.js";
+import { phraseKey, wholeWordPattern } from "../articles/word-pattern.js";
 import { jurisdictionAliases, PHRASES, WORDS } from "./vocabulary.js";
 
 /** A search term found in text, with where it stands (for highlights). */
@@ -42,13 +42,10 @@ function setup(): void {
     if (/[\s.'-]/.test(name)) rules.push({ phrase: name, terms: [token] });
     else singleAliases.set(name, token);
   }
-  phraseTerms = new Map(rules.map((r) => [normalizePhrase(r.phrase), r.terms]));
+  phraseTerms = new Map(rules.map((r) => [phraseKey(r.phrase), r.terms]));
   phraseRegex = wholeWordPattern(rules.map((r) => r.phrase));
 }
 
-function normalizePhrase(phrase: string): string {
-  return phrase.toLowerCase().replace(/['’]/g, "").replace(/[\s-]+/g, " ");
-}
 
 const WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
 
@@ -62,7 +59,7 @@ export function tokenize(text: string): Token[] {
   const covered: Array<[number, number]> = [];
   phraseRegex!.lastIndex = 0;
   for (const m of text.matchAll(phraseRegex!)) {
-    const terms = phraseTerms!.get(normalizePhrase(m[0]));
+    const terms = phraseTerms!.get(phraseKey(m[0]));
     if (!terms) continue;
     covered.push([m.index, m.index + m[0].length]);
     for (const term of terms) tokens.push({ term, surface: m[0], start: m.index, end: m.index + m[0].length });

@@ -7,6 +7,7 @@ import { createCore, type Core } from "../../../src/core.js";
 import { silentLogger, type Logger } from "../../../src/logger.js";
 import { payloads, startFakeDiscord, type FakeDiscord } from "../../fakes/discord-server.js";
 import { openTempStore, tempDir, writeFiles } from "../../fakes/temp-store.js";
+import { asJson, STABLECOIN_ARTICLES } from "../../fakes/articles.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -49,10 +50,11 @@ const LONG_BODY = Array.from({ length: 24 }, (_, i) =>
   `Part ${i + 1}: the Swiss regulator FINMA and the cantons debate licensing rules for crypto banks, custody and staking. `.repeat(3).trim(),
 ).join("\n\n");
 
-const article = (fields: object) => JSON.stringify(fields);
+const article = asJson;
 
 /** The corpus every test starts with (file name → contents). */
 const ARTICLES: Record<string, string> = {
+  ...STABLECOIN_ARTICLES,
   "atlantis.json": article({
     title: ATLANTIS_TITLE,
     url: "https://news.example/atlantis?id=7",
@@ -65,43 +67,6 @@ const ARTICLES: Record<string, string> = {
     source: "Chain Wire",
     publishedAt: "2024-03-02",
     body: "A moderator posted @here in the exchange's chat to warn users that withdrawals were paused while the regulator reviewed its licence.",
-  }),
-  "mica.json": article({
-    title: "EU adopts MiCA rules for stablecoin issuers",
-    source: "EU Desk",
-    publishedAt: "2023-05-16",
-    jurisdictions: ["European Union"],
-    body: "The European Union adopted the Markets in Crypto-Assets regulation (MiCA). Stablecoin issuers need a licence and must hold reserves.",
-  }),
-  "hk.json": article({
-    title: "Hong Kong opens stablecoin licensing",
-    publishedAt: "2024-07-18",
-    jurisdictions: ["Hong Kong"],
-    body: "The Hong Kong Monetary Authority will license stablecoin issuers, who must keep reserves in segregated accounts.",
-  }),
-  "japan.json": article({
-    title: "Japan limits stablecoin issuance to banks",
-    publishedAt: "2022-06-03",
-    jurisdictions: ["Japan"],
-    body: "Japan's parliament passed a law that lets only banks and trust companies issue stablecoins, with reserves held in yen.",
-  }),
-  "us.json": article({
-    title: "US senators propose a stablecoin bill",
-    publishedAt: "2023-04-20",
-    jurisdictions: ["United States"],
-    body: "Two senators proposed a bill requiring stablecoin issuers to hold reserves in cash and short-term treasuries.",
-  }),
-  "sg.json": article({
-    title: "Singapore finalises its stablecoin framework",
-    publishedAt: "2023-08-15",
-    jurisdictions: ["Singapore"],
-    body: "The Monetary Authority of Singapore finalised rules for single-currency stablecoin issuers, including reserve requirements.",
-  }),
-  "china.json": article({
-    title: "China bans crypto trading",
-    publishedAt: "2021-09-24",
-    jurisdictions: ["China"],
-    body: "The People's Bank of China declared all cryptocurrency trading illegal and banned crypto mining.",
   }),
   "china-mining.json": article({
     title: "China orders bitcoin miners in Sichuan to shut down",

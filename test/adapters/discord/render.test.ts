@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Article } from "../../../src/articles/article.js";
-import type { Answer, ArticleSummary, Citation } from "../../../src/search/answer.js";
+import { answer, citation, fullArticle, summary } from "../../fakes/answers.js";
 import {
   answerButtons,
   answerEmbed,
@@ -15,22 +14,6 @@ import {
 const ZWSP = "\u200b";
 const HOSTILE_TITLE = "Atlantis stablecoin rules: **bold** @everyone <@&123456789012345678>";
 const HOSTILE_TITLE_ESCAPED = `Atlantis stablecoin rules: \\*\\*bold\\*\\* @${ZWSP}everyone <${ZWSP}@&123456789012345678>`;
-
-function summary(fields: Partial<ArticleSummary> = {}): ArticleSummary {
-  return { id: "0123456789", title: "EU adopts MiCA", url: null, source: null, publishedAt: null, jurisdictions: ["European Union"], topics: [], ...fields };
-}
-
-function citation(n: number, fields: Partial<ArticleSummary> = {}, snippet: Citation["snippet"] = { text: "Issuers must hold reserves.", highlights: [] }): Citation {
-  return { n, article: summary(fields), snippet };
-}
-
-function fullArticle(fields: Partial<Article> = {}): Article {
-  return { ...summary(), body: "Short body.", contentHash: "x", ingestedAt: "2024-01-01T00:00:00.000Z", ...fields };
-}
-
-function answer(fields: Partial<Answer> = {}): Answer {
-  return { query: "q", citations: [], notice: null, suggestions: [], footer: null, ...fields };
-}
 
 /** What Discord counts toward an embed's 6000 characters (the parts regbot uses). */
 function embedSize(embed: { title?: string; description?: string; footer?: { text: string } }): number {

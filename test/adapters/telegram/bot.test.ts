@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from "../../../src/logger.js";
 import { RegbotError } from "../../../src/errors.js";
 import { pushAndWait, replyTo, startFakeTelegram, updates, type FakeTelegram, type Payload } from "../../fakes/telegram-server.js";
 import { openTempStore, tempDir, writeFiles } from "../../fakes/temp-store.js";
+import { asJson, STABLECOIN_ARTICLES } from "../../fakes/articles.js";
 import { expectBalancedTags, expectOnlyAllowedHtml } from "./html-checks.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -36,47 +37,17 @@ const LONG_BODY = [
   Array.from({ length: 45 }, (_, i) => `Sentence ${i + 1} of the long chapter says that FINMA & the banks <agreed> on custody.`).join(" "),
 ].join("\n\n");
 
-const article = (fields: object) => JSON.stringify(fields);
+const article = asJson;
 
 /** The corpus every test starts with (file name → contents). */
 const ARTICLES: Record<string, string> = {
+  ...STABLECOIN_ARTICLES,
   "atlantis.json": article({
     title: ATLANTIS_TITLE,
     url: "https://news.example/atlantis?id=7&lang=en",
     source: "Atlantis Herald",
     publishedAt: "2024-05-01",
     body: "The Atlantis Monetary Authority said stablecoin issuers must hold full reserves & publish monthly audits. Issuers with reserves < 100% face a licence ban.",
-  }),
-  "mica.json": article({
-    title: "EU adopts MiCA rules for stablecoin issuers",
-    source: "EU Desk",
-    publishedAt: "2023-05-16",
-    jurisdictions: ["European Union"],
-    body: "The European Union adopted the Markets in Crypto-Assets regulation (MiCA). Stablecoin issuers need a licence and must hold reserves.",
-  }),
-  "hk.json": article({
-    title: "Hong Kong opens stablecoin licensing",
-    publishedAt: "2024-07-18",
-    jurisdictions: ["Hong Kong"],
-    body: "The Hong Kong Monetary Authority will license stablecoin issuers, who must keep reserves in segregated accounts.",
-  }),
-  "japan.json": article({
-    title: "Japan limits stablecoin issuance to banks",
-    publishedAt: "2022-06-03",
-    jurisdictions: ["Japan"],
-    body: "Japan's parliament passed a law that lets only banks and trust companies issue stablecoins, with reserves held in yen.",
-  }),
-  "us.json": article({
-    title: "US senators propose a stablecoin bill",
-    publishedAt: "2023-04-20",
-    jurisdictions: ["United States"],
-    body: "Two senators proposed a bill requiring stablecoin issuers to hold reserves in cash and short-term treasuries.",
-  }),
-  "sg.json": article({
-    title: "Singapore finalises its stablecoin framework",
-    publishedAt: "2023-08-15",
-    jurisdictions: ["Singapore"],
-    body: "The Monetary Authority of Singapore finalised rules for single-currency stablecoin issuers, including reserve requirements.",
   }),
   "uk.json": article({
     title: "UK sets out stablecoin regime",
@@ -95,12 +66,6 @@ const ARTICLES: Record<string, string> = {
     publishedAt: "2024-11-29",
     jurisdictions: ["Brazil"],
     body: "Brazil central bank opened a consultation on stablecoin payments, asking whether issuers should keep reserves with local banks.",
-  }),
-  "china.json": article({
-    title: "China bans crypto trading",
-    publishedAt: "2021-09-24",
-    jurisdictions: ["China"],
-    body: "The People's Bank of China declared all cryptocurrency trading illegal and banned crypto mining.",
   }),
   "long.json": article({ title: LONG_TITLE, publishedAt: "2020-01-10", jurisdictions: ["Switzerland"], body: LONG_BODY }),
 };

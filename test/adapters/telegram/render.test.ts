@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Article } from "../../../src/articles/article.js";
-import type { Answer, ArticleSummary, Citation } from "../../../src/search/answer.js";
+import { answer, citation, fullArticle, summary } from "../../fakes/answers.js";
+import type { ArticleSummary } from "../../../src/search/answer.js";
 import {
   citationHtml,
   escapeHtml,
@@ -22,22 +22,6 @@ const ATLANTIS: ArticleSummary = {
   jurisdictions: [],
   topics: [],
 };
-
-function summary(fields: Partial<ArticleSummary> = {}): ArticleSummary {
-  return { id: "0123456789", title: "EU adopts MiCA", url: null, source: null, publishedAt: null, jurisdictions: ["European Union"], topics: [], ...fields };
-}
-
-function citation(n: number, fields: Partial<ArticleSummary> = {}, snippet: Citation["snippet"] = { text: "Issuers must hold reserves.", highlights: [] }): Citation {
-  return { n, article: summary(fields), snippet };
-}
-
-function fullArticle(fields: Partial<Article> = {}): Article {
-  return { ...summary(), body: "Short body.", contentHash: "x", ingestedAt: "2024-01-01T00:00:00.000Z", ...fields };
-}
-
-function answer(fields: Partial<Answer> = {}): Answer {
-  return { query: "q", citations: [], notice: null, suggestions: [], footer: null, ...fields };
-}
 
 /** Every message fits Telegram's limit and parses on its own. */
 function expectSendable(messages: readonly string[]): void {
