@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseEnv } from "node:util";
 import { quoteInput, RegbotError } from "./errors.js";
 
 /** The folder that holds regbot's package.json: defaults (the database, the bundled corpus) live below it. */
@@ -39,14 +40,19 @@ export function env(name: string, source: NodeJS.ProcessEnv = process.env): stri
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-/** Loads `.env` from the working folder into `process.env` when it exists; variables already set win. */
+/**
+ * Loads `.env` from the working folder into `process.env` when it exists. A variable already set wins; one set
+ * to the empty string counts as unset (as everywhere in regbot), so the file's value applies.
+ */
 export function loadDotEnv(file = path.resolve(".env")): void {
-  if (!fs.existsSync(file)) return;
+  let values: Record<string, string>;
   try {
-    process.loadEnvFile(file);
+    values = parseEnv(fs.readFileSync(file, "utf8")) as Record<string, string>;
   } catch {
-    // An unreadable .env is treated like a missing one; settings then come from the environment alone.
+    // A missing or unreadable .env is treated as none; settings then come from the environment alone.
+    return;
   }
+  for (const [name, value] of Object.entries(values)) if (env(name) === undefined) process.env[name] = value;
 }
 
 /** Builds the configuration from the environment and CLI flags. */
