@@ -26,7 +26,6 @@ function paint(style: Style) {
     bold: (s: string) => (on ? ansi.bold(s) : s),
     dim: (s: string) => (on ? ansi.dim(s) : s),
     cyan: (s: string) => (on ? ansi.cyan(s) : s),
-    yellow: (s: string) => (on ? ansi.yellow(s) : s),
   };
 }
 

@@ -4,7 +4,6 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ingestPaths, toRecord } from "../../src/articles/ingest.js";
 import type { StoreChange } from "../../src/articles/store.js";
-import { isRegbotError } from "../../src/errors.js";
 import { openTempStore, tempDir, writeFiles } from "../fakes/temp-store.js";
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
