@@ -17,6 +17,15 @@ export interface Article {
   readonly contentHash: string;
   /** ISO timestamp of the first ingest. */
   readonly ingestedAt: string;
+  /** The feed item's guid (or Atom id) it came from, if any. */
+  readonly guid: string | null;
+  readonly author: string | null;
+  /** The source's own sections and tags. */
+  readonly categories: readonly string[];
+  /** Regulation news (see `isRegulationNews`): `latest` shows these by default and `ask` ranks them first. */
+  readonly relevant: boolean;
+  /** Other outlets' links to the same story, stored once. */
+  readonly alternates: readonly string[];
 }
 
 /** What a parser produces from one input, before identity, inference and storage. */
@@ -28,6 +37,11 @@ export interface ArticleDraft {
   publishedAt?: string | null | undefined;
   jurisdictions?: readonly string[] | undefined;
   topics?: readonly string[] | undefined;
+  /** The feed item's guid (or Atom id), when it came from a feed: the first thing deduplication compares. */
+  guid?: string | null | undefined;
+  author?: string | null | undefined;
+  /** The source's own section and tag names (e.g. CoinDesk's "Policy", "Regulations"); they inform relevance. */
+  categories?: readonly string[] | undefined;
 }
 
 /** Query parameters that only track clicks; removed so one story keeps one identity. */

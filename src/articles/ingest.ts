@@ -6,6 +6,9 @@ import { canonicalJurisdictions, inferJurisdictions, inferTopics } from "./infer
 import { parseJsonArticles } from "./parse-json.js";
 import { parseMarkdown } from "./parse-markdown.js";
 import { parseScrapedText } from "./parse-scraped-text.js";
+import { parseHtmlPage } from "./parse-html.js";
+import { parseFeedDocument } from "../feeds/parse-feed.js";
+import { isRegulationNews } from "./relevance.js";
 import type { ArticleOrigin, ArticleRecord, ArticleStore, StoreChange } from "./store.js";
 
 /** What an ingest run did. The JSON form of `regbot ingest --json` is exactly this object. */
@@ -17,7 +20,10 @@ export interface IngestReport {
 }
 
 /** File endings ingestion understands, each with its parser. */
-export const ARTICLE_EXTENSIONS = [".txt", ".md", ".markdown", ".json"] as const;
+export const ARTICLE_EXTENSIONS = [".txt", ".md", ".markdown", ".json", ".html", ".htm", ".xml", ".rss", ".atom"] as const;
+
+/** Endings of feed files: every item becomes an article. */
+const FEED_EXTENSIONS = new Set([".xml", ".rss", ".atom"]);
 
 /** Files larger than this are refused rather than read into memory. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -41,8 +47,9 @@ export interface IngestOptions {
  * Ingests files and folders (recursively) into the store. One bad file never stops the rest; every rejected
  * input is reported with its path and the reason. Idempotent: the same input again changes nothing.
  */
-export function ingestPaths(store: ArticleStore, inputs: readonly string[], options: IngestOptions = {}): IngestReport & { identities: Set<string> } {
+export function ingestPaths(store: ArticleStore, inputs: readonly string[], options: IngestOptions = {}): IngestReport & { identities: Set<string>; addedIds: string[] } {
   const report: IngestReport = { added: 0, updated: 0, unchanged: 0, rejected: [] };
+  const addedIds: string[] = [];
   const identities = new Set<string>();
   const seen = new Map<string, { path: string; hash: string }>();
   const files: string[] = [];
@@ -53,7 +60,10 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
   const flush = () => {
     if (pending.length === 0) return;
     const { outcomes, change } = store.upsertMany(pending, { origin: options.origin ?? "user" });
-    for (const outcome of outcomes) report[outcome]++;
+    outcomes.forEach((outcome, i) => {
+      report[outcome]++;
+      if (outcome === "added") addedIds.push(pending[i]!.id);
+    });
     if (change.toVersion !== change.fromVersion) options.onChange?.(change);
     pending = [];
   };
@@ -80,7 +90,7 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
     options.onProgress?.(index + 1, files.length);
   });
   flush();
-  return { ...report, identities };
+  return { ...report, identities, addedIds };
 }
 
 function collectFiles(input: string, files: string[], report: IngestReport, explicit: boolean, visited = new Set<string>()): void {
@@ -140,19 +150,25 @@ function collectFiles(input: string, files: string[], report: IngestReport, expl
 type Parsed = { path: string; draft: ArticleDraft } | { path: string; error: string };
 
 function parseFile(file: string): Parsed[] {
+  const ext = path.extname(file).toLowerCase();
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    return [{ path: file, error: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` }];
+  }
+  // Feeds declare their own encoding (an XML declaration may name ISO-8859-1): the feed parser decodes them.
+  if (FEED_EXTENSIONS.has(ext) || (ext === ".json" && isJsonFeed(bytes))) return feedItems(file, bytes);
   let text: string;
   try {
-    const bytes = fs.readFileSync(file);
     const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : "utf-8";
     if (encoding === "utf-8" && bytes.includes(0)) return [{ path: file, error: "binary file, not text" }];
     text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
     if (text.trim() === "") return [{ path: file, error: "empty file" }];
     if (text.includes("\u0000")) return [{ path: file, error: "binary file, not text" }];
-  } catch (error) {
-    if (error instanceof TypeError) return [{ path: file, error: "not UTF-8 text (save it as UTF-8)" }];
-    return [{ path: file, error: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` }];
+  } catch {
+    return [{ path: file, error: "not UTF-8 text (save it as UTF-8)" }];
   }
-  const ext = path.extname(file).toLowerCase();
   if (ext === ".json") {
     const items = parseJsonArticles(text);
     if ("error" in items) return [{ path: file, error: items.error }];
@@ -161,8 +177,24 @@ function parseFile(file: string): Parsed[] {
       return "error" in item ? { path: where, error: item.error } : { path: where, draft: item };
     });
   }
-  const parsed = ext === ".txt" ? parseScrapedText(text) : parseMarkdown(text);
+  const parsed = ext === ".txt" ? parseScrapedText(text) : ext === ".html" || ext === ".htm" ? parseHtmlPage(text) : parseMarkdown(text);
   return ["error" in parsed ? { path: file, error: parsed.error } : { path: file, draft: parsed }];
+}
+
+/** A JSON Feed names its version by URL (`https://jsonfeed.org/version/1.1`); other JSON is articles. */
+function isJsonFeed(bytes: Buffer): boolean {
+  return bytes.subarray(0, 4096).toString("utf8").includes("jsonfeed.org/version");
+}
+
+function feedItems(file: string, bytes: Buffer): Parsed[] {
+  if (bytes.length === 0) return [{ path: file, error: "empty file" }];
+  const feed = parseFeedDocument(bytes);
+  if ("error" in feed) return [{ path: file, error: feed.error }];
+  const where = (n: number) => `${file} (item ${n})`;
+  const parsed: Parsed[] = feed.items.map((draft, i) => ({ path: where(i + 1), draft }));
+  for (const s of feed.skipped) parsed.push({ path: where(s.item), error: s.reason });
+  if (parsed.length === 0) parsed.push({ path: file, error: "the feed has no items" });
+  return parsed;
 }
 
 /**
@@ -185,5 +217,9 @@ export function toRecord(draft: ArticleDraft, identityOverride?: string): Articl
     topics: draft.topics?.length ? [...new Set(draft.topics.map((t) => t.toLowerCase()))] : inferTopics(draft.title, draft.body),
     body: draft.body,
     contentHash: hash,
+    guid: draft.guid?.trim() || null,
+    author: draft.author?.trim() || null,
+    categories: [...new Set((draft.categories ?? []).map((c) => c.trim()).filter(Boolean))],
+    relevant: isRegulationNews(draft),
   };
 }

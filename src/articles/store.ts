@@ -3,8 +3,10 @@ import { sqliteGuard } from "../storage/database.js";
 import type { Article } from "./article.js";
 
 /** An article ready to be stored: everything but the timestamps the store sets. */
-export interface ArticleRecord extends Omit<Article, "ingestedAt"> {
+export interface ArticleRecord extends Omit<Article, "ingestedAt" | "alternates"> {
   readonly identity: string;
+  /** The feed it came from (`feeds.id`), so `feeds remove --purge` can retract what a feed brought. */
+  readonly feedId?: number | null | undefined;
 }
 
 /** How {@link ArticleStore.upsert} treated one record. */
@@ -20,6 +22,8 @@ export interface LatestOptions {
   /** Inclusive `YYYY-MM-DD` bounds on the published date. */
   readonly from?: string | null | undefined;
   readonly to?: string | null | undefined;
+  /** Only regulation news (`relevant`). */
+  readonly relevantOnly?: boolean | undefined;
 }
 
 /** A change to the store, as the search index needs to hear of it. */
@@ -48,6 +52,14 @@ export interface ArticleStore {
   latest(options: LatestOptions): Article[];
   /** Retracts an article for the user: it stays as a tombstone so the bundled corpus does not bring it back. */
   retract(id: string): StoreChange | undefined;
+  /** The live article known by this feed guid, or with exactly this content. */
+  findDuplicate(guid: string | null, contentHash: string): (Article & { identity: string }) | undefined;
+  /** Whether the article with this identity was retracted (a feed must not bring back what a user removed). */
+  isRetracted(identity: string): boolean;
+  /** Records another outlet's link to a stored story (once). Returns whether it was new. */
+  addAlternate(id: string, url: string): boolean;
+  /** Retracts every live article a feed brought. */
+  retractFeed(feedId: number): StoreChange;
   /** Retracts bundled articles whose identity is not in `keep` (the bundled corpus dropped them). */
   retractBundledExcept(keep: ReadonlySet<string>): StoreChange;
   /** How many live articles, the newest published date, and the sources, most articles first. */
@@ -77,6 +89,12 @@ interface Row {
   ingested_at: string;
   retracted_at: string | null;
   retracted_by: "user" | "corpus" | null;
+  guid: string | null;
+  author: string | null;
+  categories: string;
+  relevant: number;
+  alternates: string;
+  feed_id: number | null;
 }
 
 const toArticle = (row: Row): Article => ({
@@ -90,6 +108,11 @@ const toArticle = (row: Row): Article => ({
   body: row.body,
   contentHash: row.content_hash,
   ingestedAt: row.ingested_at,
+  guid: row.guid,
+  author: row.author,
+  categories: JSON.parse(row.categories) as string[],
+  relevant: row.relevant === 1,
+  alternates: JSON.parse(row.alternates) as string[],
 });
 
 /** Creates the store over an open, migrated database. `now` gives timestamps (a clock, for tests). */
@@ -98,27 +121,35 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
   const guard = sqliteGuard(options.file);
   const byIdentity = db.prepare<[string], Row>("SELECT * FROM articles WHERE identity = ?");
   const insert = db.prepare(
-    `INSERT INTO articles (id, identity, title, url, source, published_at, jurisdictions, topics, body, content_hash, origin, ingested_at, updated_at)
-     VALUES (@id, @identity, @title, @url, @source, @publishedAt, @jurisdictions, @topics, @body, @contentHash, @origin, @now, @now)`,
+    `INSERT INTO articles (id, identity, title, url, source, published_at, jurisdictions, topics, body, content_hash, origin, ingested_at, updated_at,
+       guid, author, categories, relevant, feed_id)
+     VALUES (@id, @identity, @title, @url, @source, @publishedAt, @jurisdictions, @topics, @body, @contentHash, @origin, @now, @now,
+       @guid, @author, @categories, @relevant, @feedId)`,
   );
   const update = db.prepare(
     `UPDATE articles SET title = @title, url = @url, source = @source, published_at = @publishedAt, jurisdictions = @jurisdictions,
        topics = @topics, body = @body, content_hash = @contentHash, updated_at = @now, retracted_at = NULL,
+       guid = coalesce(@guid, guid), author = @author, categories = @categories, relevant = @relevant, feed_id = coalesce(feed_id, @feedId),
        origin = CASE WHEN @origin = 'user' THEN 'user' ELSE origin END WHERE identity = @identity`,
   );
   const getById = db.prepare<[string], Row>("SELECT * FROM articles WHERE id = ? AND retracted_at IS NULL");
   const allRows = db.prepare<[], Row>("SELECT * FROM articles WHERE retracted_at IS NULL ORDER BY rowid");
   const countRows = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM articles WHERE retracted_at IS NULL");
-  const latestRows = db.prepare<{ limit: number; jurisdictions: string | null; from: string | null; to: string | null }, Row>(
+  const latestRows = db.prepare<{ limit: number; jurisdictions: string | null; from: string | null; to: string | null; relevantOnly: number }, Row>(
     `SELECT * FROM articles WHERE retracted_at IS NULL
        AND (@jurisdictions IS NULL OR EXISTS (SELECT 1 FROM json_each(articles.jurisdictions) AS j WHERE j.value IN (SELECT value FROM json_each(@jurisdictions))))
        AND (@from IS NULL OR published_at >= @from)
        AND (@to IS NULL OR published_at <= @to)
+       AND (@relevantOnly = 0 OR relevant = 1)
      ORDER BY published_at IS NULL, published_at DESC, rowid DESC LIMIT @limit`,
   );
   const retractOne = db.prepare<[string, string, string]>(
     "UPDATE articles SET retracted_at = ?, retracted_by = ?, body = '', title = '[retracted]' WHERE id = ? AND retracted_at IS NULL",
   );
+  const byGuid = db.prepare<[string], Row>("SELECT * FROM articles WHERE guid = ? AND retracted_at IS NULL LIMIT 1");
+  const byHash = db.prepare<[string], Row>("SELECT * FROM articles WHERE content_hash = ? AND retracted_at IS NULL LIMIT 1");
+  const setAlternates = db.prepare<[string, string]>("UPDATE articles SET alternates = ? WHERE id = ?");
+  const feedLive = db.prepare<[number], Row>("SELECT * FROM articles WHERE feed_id = ? AND retracted_at IS NULL");
   const bundledLive = db.prepare<[], Row>("SELECT * FROM articles WHERE origin = 'bundled' AND retracted_at IS NULL");
   const jurisdictionRows = db.prepare<[], { value: string }>(
     "SELECT DISTINCT j.value AS value FROM articles, json_each(articles.jurisdictions) AS j WHERE articles.retracted_at IS NULL ORDER BY j.value",
@@ -148,6 +179,9 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
         ...record,
         jurisdictions: JSON.stringify(record.jurisdictions),
         topics: JSON.stringify(record.topics),
+        categories: JSON.stringify(record.categories),
+        relevant: record.relevant ? 1 : 0,
+        feedId: record.feedId ?? null,
         origin,
         now: stamp,
       };
@@ -169,7 +203,11 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
         existing.published_at === record.publishedAt &&
         existing.url === record.url &&
         existing.jurisdictions === params.jurisdictions &&
-        existing.topics === params.topics
+        existing.topics === params.topics &&
+        existing.author === record.author &&
+        existing.categories === params.categories &&
+        existing.relevant === params.relevant &&
+        (record.guid === null || existing.guid === record.guid)
       ) {
         outcomes.push("unchanged");
         continue;
@@ -193,10 +231,10 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
     }),
     all: () => guard(() => allRows.all().map(toArticle)),
     count: () => guard(() => countRows.get()!.n),
-    latest: ({ limit, jurisdictions, from, to }) =>
+    latest: ({ limit, jurisdictions, from, to, relevantOnly }) =>
       guard(() =>
         latestRows
-          .all({ limit, jurisdictions: jurisdictions?.length ? JSON.stringify(jurisdictions) : null, from: from ?? null, to: to ?? null })
+          .all({ limit, jurisdictions: jurisdictions?.length ? JSON.stringify(jurisdictions) : null, from: from ?? null, to: to ?? null, relevantOnly: relevantOnly ? 1 : 0 })
           .map(toArticle),
       ),
     retract: (id) =>
@@ -206,6 +244,30 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
           if (!row) return undefined;
           retractOne.run(now(), "user", id);
           return changed([], [toArticle(row)]);
+        })(),
+      ),
+    findDuplicate: (guid, hash) =>
+      guard(() => {
+        const row = (guid ? byGuid.get(guid) : undefined) ?? byHash.get(hash);
+        return row ? { ...toArticle(row), identity: row.identity } : undefined;
+      }),
+    isRetracted: (identity) => guard(() => Boolean(byIdentity.get(identity)?.retracted_at)),
+    addAlternate: (id, url) =>
+      guard(() => {
+        const row = getById.get(id);
+        if (!row) return false;
+        const alternates = JSON.parse(row.alternates) as string[];
+        if (row.url === url || alternates.includes(url)) return false;
+        setAlternates.run(JSON.stringify([...alternates, url]), id);
+        return true;
+      }),
+    retractFeed: (feedId) =>
+      guard(() =>
+        db.transaction(() => {
+          const gone = feedLive.all(feedId);
+          const stamp = now();
+          for (const row of gone) retractOne.run(stamp, "user", row.id);
+          return changed([], gone.map(toArticle));
         })(),
       ),
     retractBundledExcept: (keep) =>

@@ -61,6 +61,8 @@ export interface AnswerOptions {
 const MIN_COVERAGE = 0.45;
 /** The same, when the question names a jurisdiction the store covers (and the search is limited to it). */
 const MIN_COVERAGE_SCOPED = 0.2;
+/** A story that is not regulation news (a price move, a hack) weighs this much of its score. */
+const NOT_REGULATION = 0.6;
 /** Citations after the first must score at least this share of the first's. */
 const MIN_RELATIVE_SCORE = 0.35;
 
@@ -89,7 +91,7 @@ export function answerQuestion(deps: AnswerDeps, question: string, options: Answ
   const snippetQuery = toSnippetQuery(parsed, deps.index);
   let picked: Article[];
   if (isNewsOnly(parsed)) {
-    picked = deps.latest({ limit: maxCitations, jurisdictions: inScope, from: parsed.from, to: parsed.to });
+    picked = deps.latest({ limit: maxCitations, jurisdictions: inScope, from: parsed.from, to: parsed.to, relevantOnly: true });
   } else {
     const ranked = rank(parsed, deps.index.search(parsed.terms, filter), deps.index, inScope.length > 0);
     picked = ranked.slice(0, maxCitations).map((h) => deps.getArticle(h.id)).filter((a): a is Article => a !== undefined);
@@ -149,7 +151,8 @@ function rank(parsed: ParsedQuestion, hits: readonly IndexHit[], index: ArticleI
     if (!scoped && !parsed.core.some((t) => matched.has(t) && isDomain(t))) continue;
     const year = hit.meta.publishedAt?.slice(0, 4);
     const yearBoost = year && parsed.years.includes(year) ? 1.6 : 1;
-    ranked.push({ ...hit, coverage, final: hit.score * yearBoost * (0.5 + coverage) });
+    const relevance = hit.meta.relevant ? 1 : NOT_REGULATION;
+    ranked.push({ ...hit, coverage, final: hit.score * yearBoost * relevance * (0.5 + coverage) });
   }
   ranked.sort((a, b) => b.final - a.final);
   const top = ranked[0]?.final ?? 0;

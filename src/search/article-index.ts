@@ -11,6 +11,8 @@ import { isEnglishWord } from "./english.js";
 export interface IndexedMeta {
   readonly publishedAt: string | null;
   readonly jurisdictions: readonly string[];
+  /** Regulation news: ranked ahead of other stories. */
+  readonly relevant: boolean;
 }
 
 /** One weighted query term. */
@@ -54,7 +56,7 @@ const FIELDS = ["title", "body", "tags"] as const;
  * Identifies how indexes are built: the analyzer's tables and this version number (raise it when the analysis
  * code changes). A saved index of another format is rebuilt instead of being read.
  */
-const ANALYZER_VERSION = 1;
+const ANALYZER_VERSION = 2;
 const INDEX_FORMAT = createHash("sha256")
   .update(JSON.stringify({ v: ANALYZER_VERSION, PHRASES, WORDS, RELATED, JURISDICTIONS, TOPICS }))
   .digest("hex")
@@ -63,7 +65,7 @@ const INDEX_FORMAT = createHash("sha256")
 function miniSearchOptions() {
   return {
     fields: [...FIELDS],
-    storeFields: ["publishedAt", "jurisdictions"],
+    storeFields: ["publishedAt", "jurisdictions", "relevant"],
     // Text is analysed by our analyzer; MiniSearch sees ready-made terms separated by spaces.
     tokenize: (text: string) => (text ? text.split(" ") : []),
     processTerm: (term: string) => term || null,
@@ -147,6 +149,7 @@ export function createArticleIndex(json?: string): ArticleIndex {
           tags: tags.join(" "),
           publishedAt: article.publishedAt,
           jurisdictions: article.jurisdictions,
+          relevant: article.relevant,
         };
       });
       ms.addAll(docs);
@@ -168,7 +171,7 @@ export function createArticleIndex(json?: string): ArticleIndex {
         id: String(r.id),
         score: r.score,
         matched: [...new Set(r.queryTerms)],
-        meta: { publishedAt: (r.publishedAt as string | null) ?? null, jurisdictions: (r.jurisdictions as string[]) ?? [] },
+        meta: { publishedAt: (r.publishedAt as string | null) ?? null, jurisdictions: (r.jurisdictions as string[]) ?? [], relevant: r.relevant !== false },
       }));
     },
     documentFrequency: (term) => df.get(term) ?? 0,

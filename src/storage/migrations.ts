@@ -120,4 +120,53 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (platform, chat_id, user_id)
   );
   `,
+  // Fresh news: feeds to poll, what each item was known by, whether an article is regulation news, other outlets'
+  // links to the same story, and the chats subscribed to new regulation articles with what each has been sent.
+  `
+  ALTER TABLE articles ADD COLUMN guid TEXT;
+  ALTER TABLE articles ADD COLUMN author TEXT;
+  ALTER TABLE articles ADD COLUMN categories TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE articles ADD COLUMN relevant INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE articles ADD COLUMN alternates TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE articles ADD COLUMN feed_id INTEGER;
+  CREATE INDEX articles_guid ON articles (guid) WHERE guid IS NOT NULL;
+  CREATE INDEX articles_hash ON articles (content_hash);
+  CREATE TABLE feeds (
+    id              INTEGER PRIMARY KEY,
+    url             TEXT NOT NULL UNIQUE,
+    name            TEXT,
+    title           TEXT,
+    etag            TEXT,
+    last_modified   TEXT,
+    added_at        TEXT NOT NULL,
+    polled_at       TEXT,
+    status          TEXT,
+    ok_at           TEXT,
+    new_item_at     TEXT,
+    items_added     INTEGER NOT NULL DEFAULT 0,
+    failures        INTEGER NOT NULL DEFAULT 0,
+    errors_total    INTEGER NOT NULL DEFAULT 0,
+    next_poll_at    TEXT,
+    disabled_reason TEXT
+  );
+  CREATE TABLE subscriptions (
+    id            INTEGER PRIMARY KEY,
+    platform      TEXT NOT NULL,
+    chat_id       TEXT NOT NULL,
+    thread_id     TEXT,
+    query         TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    paused_reason TEXT,
+    UNIQUE (platform, chat_id, query)
+  );
+  CREATE TABLE alerts (
+    subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+    article_id      TEXT NOT NULL,
+    queued_at       TEXT NOT NULL,
+    sent_at         TEXT,
+    PRIMARY KEY (subscription_id, article_id)
+  );
+  CREATE INDEX alerts_pending ON alerts (sent_at, subscription_id);
+  `,
 ];

@@ -108,8 +108,8 @@ describe("ingestPaths", () => {
       { input: "blank.md", contents: "  \n\n\t \n", reason: "empty file" },
       { input: "image.txt", contents: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]), reason: "binary file, not text" },
       { input: "latin1.txt", contents: Buffer.from("Caf\xe9 Bitcoin\n\nA caf\xe9 in Z\xfcrich takes bitcoin.", "latin1"), reason: "not UTF-8 text (save it as UTF-8)" },
-      { input: "report.pdf", contents: "%PDF-1.7 pretend", reason: 'unsupported file type ".pdf": use .txt, .md, .markdown, .json' },
-      { input: "README", contents: "no extension", reason: 'unsupported file type "(none)": use .txt, .md, .markdown, .json' },
+      { input: "report.pdf", contents: "%PDF-1.7 pretend", reason: 'unsupported file type ".pdf": use .txt, .md, .markdown, .json, .html, .htm, .xml, .rss, .atom' },
+      { input: "README", contents: "no extension", reason: 'unsupported file type "(none)": use .txt, .md, .markdown, .json, .html, .htm, .xml, .rss, .atom' },
       { input: "missing.txt", reason: "no such file or folder" },
       { input: "broken.json", contents: "{ not json", reason: /^not valid JSON \(/ },
     ];
@@ -135,7 +135,7 @@ describe("ingestPaths", () => {
       const good = writeFiles(path.join(dir, "good"), { "thai.json": json(THAI) });
       const empty = writeFiles(path.join(dir, "pictures"), { "chart.png": "not an article", ".hidden.txt": "hidden" });
       const report = ingestPaths(store, [good, empty]);
-      expect(report.rejected).toEqual([{ path: empty, reason: "no article files (.txt, .md, .markdown, .json) in this folder" }]);
+      expect(report.rejected).toEqual([{ path: empty, reason: "no article files (.txt, .md, .markdown, .json, .html, .htm, .xml, .rss, .atom) in this folder" }]);
       expect(report.added).toBe(1);
     });
   });
@@ -148,7 +148,7 @@ describe("ingestPaths", () => {
     const report = ingestPaths(store, [`${empty}-old.txt`, empty]);
     expect(report.rejected).toEqual([
       { path: `${empty}-old.txt`, reason: "no such file or folder" },
-      { path: empty, reason: "no article files (.txt, .md, .markdown, .json) in this folder" },
+      { path: empty, reason: "no article files (.txt, .md, .markdown, .json, .html, .htm, .xml, .rss, .atom) in this folder" },
     ]);
   });
 

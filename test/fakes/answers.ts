@@ -11,7 +11,7 @@ export function citation(n: number, fields: Partial<ArticleSummary> = {}, snippe
 }
 
 export function fullArticle(fields: Partial<Article> = {}): Article {
-  return { ...summary(), body: "Short body.", contentHash: "x", ingestedAt: "2024-01-01T00:00:00.000Z", ...fields };
+  return { ...summary(), body: "Short body.", contentHash: "x", ingestedAt: "2024-01-01T00:00:00.000Z", guid: null, author: null, categories: [], relevant: true, alternates: [], ...fields };
 }
 
 export function answer(fields: Partial<Answer> = {}): Answer {

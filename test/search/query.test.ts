@@ -6,7 +6,7 @@ import { isNewsOnly, parseQuestion } from "../../src/search/query.js";
 import { correctSpelling } from "../../src/search/spelling.js";
 
 function article(id: string, title: string, body: string, jurisdictions: string[] = [], publishedAt: string | null = "2023-05-01"): Article {
-  return { id, title, url: null, source: "test desk", publishedAt, jurisdictions, topics: [], body, contentHash: id, ingestedAt: "2024-01-01T00:00:00.000Z" };
+  return { id, title, url: null, source: "test desk", publishedAt, jurisdictions, topics: [], body, contentHash: id, ingestedAt: "2024-01-01T00:00:00.000Z", guid: null, author: null, categories: [], relevant: true, alternates: [] };
 }
 
 function smallIndex(): ArticleIndex {
