@@ -32,6 +32,8 @@ export interface Config {
   readonly floodLimit: number;
   /** Webhook mode for Telegram, when TELEGRAM_WEBHOOK_URL is set. */
   readonly telegramWebhook: { url: string; port: number; host: string; secret: string | undefined } | undefined;
+  /** Minutes between polls of each news feed (REGBOT_FEED_INTERVAL). */
+  readonly feedIntervalMinutes: number;
 }
 
 /** Reads an environment variable; the empty string (or only spaces) counts as unset. */
@@ -69,6 +71,7 @@ export function readConfig(flags: { db?: string | undefined } = {}, source: Node
     discordApiRoot: env("DISCORD_API_ROOT", source),
     floodLimit: wholeNumber(source, "REGBOT_FLOOD_LIMIT", 5, 1, 1000),
     telegramWebhook: webhook(source),
+    feedIntervalMinutes: wholeNumber(source, "REGBOT_FEED_INTERVAL", 15, 1, 1440),
   };
 }
 

@@ -6,9 +6,16 @@ import { ingestPaths, ARTICLE_EXTENSIONS, type IngestReport } from "./articles/i
 import { jurisdictionByName } from "./articles/jurisdictions.js";
 import type { ArticleStore, StoreChange } from "./articles/store.js";
 import { createChatSettingsStore, type ChatSettingsStore } from "./chats/chat-settings.js";
+import type { ArticleDraft } from "./articles/article.js";
+import { queueAlerts } from "./alerts/dispatch.js";
+import { createSubscriptionStore, type SubscriptionStore } from "./alerts/subscriptions.js";
+import { createFeedStore, type Feed, type FeedStore } from "./feeds/feed-store.js";
+import { storeFeedItems, type FeedItemsReport } from "./feeds/store-items.js";
+import { analyze } from "./search/analyzer.js";
 import { quoteInput, RegbotError } from "./errors.js";
 import { createWarningLedger, type WarningLedger } from "./moderation/ledger.js";
 import { createMembersSeen, type MembersSeen } from "./moderation/members-seen.js";
+import { createPrivacy, type Privacy } from "./moderation/privacy.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { createArticleIndex, type ArticleIndex } from "./search/article-index.js";
 import { answerQuestion, summarize, type Answer, type ArticleSummary } from "./search/answer.js";
@@ -40,10 +47,13 @@ export interface Core {
   about(): { articles: number; newest: string | null; sources: string[]; jurisdictions: string[] };
   /** Per-chat settings of the chat adapters. */
   readonly chats: ChatSettingsStore;
-  /** Moderation: the warnings ledger, policies and audit trail, and the members seen in each chat. */
-  readonly moderation: { readonly ledger: WarningLedger; readonly members: MembersSeen };
-  /** Newest articles, optionally in one jurisdiction (any name, demonym or alias: "britain", "HK"). */
-  latest(options?: { jurisdiction?: string | undefined; limit?: number }): ArticleSummary[];
+  /** Moderation: the warnings ledger, policies and audit trail, the members seen in each chat, and erasing them. */
+  readonly moderation: { readonly ledger: WarningLedger; readonly members: MembersSeen; readonly privacy: Privacy };
+  /**
+   * Newest regulation news, optionally in one jurisdiction (any name, demonym or alias: "britain", "HK");
+   * `all` includes the other stories feeds bring (prices, hacks).
+   */
+  latest(options?: { jurisdiction?: string | undefined; limit?: number; all?: boolean }): ArticleSummary[];
   /** One article by id. Throws `NOT_FOUND`. */
   article(id: string): Article;
   /** Ingests files and folders; the index follows. */
@@ -54,6 +64,17 @@ export interface Core {
   ensureCorpus(): { seeded: boolean; report?: IngestReport };
   /** How many live articles there are. */
   count(): number;
+  /** The feeds to poll. */
+  readonly feeds: FeedStore;
+  /**
+   * Stores a polled feed's items, each story once (by guid, normalised URL, text, or as another outlet's copy of a
+   * stored story); the index follows, and new regulation articles are queued for the chats subscribed to them.
+   */
+  storeFeedItems(feed: Feed | null, items: readonly ArticleDraft[], source?: string | null): FeedItemsReport;
+  /** Retracts every article a feed brought (`feeds remove --purge`); returns how many. */
+  retractFeed(feedId: number): number;
+  /** Chats' subscriptions to new regulation articles, and the alerts queued for them. */
+  readonly subscriptions: SubscriptionStore;
 }
 
 /** Creates the core over a store. The search index is loaded (or built) on first use and kept in step. */
@@ -66,6 +87,8 @@ export function createCore(deps: CoreDeps): Core {
   let covered: Set<string> | undefined;
   let chats: ChatSettingsStore | undefined;
   let moderation: Core["moderation"] | undefined;
+  let feeds: FeedStore | undefined;
+  let subscriptions: SubscriptionStore | undefined;
 
   /** The saved index, when it reflects the store as it is now (and was written by this version). */
   const loadSaved = (): ArticleIndex | undefined => {
@@ -144,6 +167,28 @@ export function createCore(deps: CoreDeps): Core {
       ...(onProgress ? { onProgress } : {}),
     });
 
+  /** Queues new articles for subscribed chats. Alerts are a side matter: a failure here never fails the ingest. */
+  const alertNew = (ids: readonly string[]) => {
+    if (ids.length === 0 || deps.readonly) return;
+    try {
+      const subs = core.subscriptions;
+      const articles = ids.map((id) => store.get(id)).filter((a): a is Article => a !== undefined);
+      const queued = queueAlerts(subs, articles, now());
+      if (queued) logger.info({ queued }, "alerts queued");
+    } catch (error) {
+      logger.warn({ err: error }, "new articles could not be queued for alerts");
+    }
+  };
+
+  /** Stored articles that might be the same story as a draft: the index's best matches for its title. */
+  const candidatesFor = (draft: ArticleDraft): string[] => {
+    const terms = [...new Set(analyze(draft.title))].map((term) => ({ term, weight: 1 }));
+    return currentIndex()
+      .search(terms)
+      .slice(0, 5)
+      .map((h) => h.id);
+  };
+
   const core: Core = {
     ask(question, options = {}) {
       const text = question.trim();
@@ -166,10 +211,11 @@ export function createCore(deps: CoreDeps): Core {
     },
     latest(options = {}) {
       const limit = Math.max(1, Math.min(options.limit ?? 5, 50));
-      if (!options.jurisdiction) return store.latest({ limit }).map(summarize);
+      const relevantOnly = !options.all;
+      if (!options.jurisdiction) return store.latest({ limit, relevantOnly }).map(summarize);
       const j = jurisdictionByName(options.jurisdiction);
       if (!j) throw new RegbotError("BAD_INPUT", `Unknown jurisdiction “${quoteInput(options.jurisdiction)}”. Try a country or bloc name, e.g. “EU”, “Hong Kong”, “United States”.`);
-      return store.latest({ limit, jurisdictions: [j.name] }).map(summarize);
+      return store.latest({ limit, jurisdictions: [j.name], relevantOnly }).map(summarize);
     },
     article(id) {
       const article = /^[0-9a-f]{1,16}$/i.test(id.trim()) ? store.get(id.trim().toLowerCase()) : undefined;
@@ -178,7 +224,8 @@ export function createCore(deps: CoreDeps): Core {
     },
     ingest: (paths, options = {}) =>
       writing(() => {
-        const { identities: _identities, ...report } = ingest(paths, "user", options.onProgress);
+        const { identities: _identities, addedIds, ...report } = ingest(paths, "user", options.onProgress);
+        alertNew(addedIds);
         return report;
       }),
     remove(id) {
@@ -193,7 +240,7 @@ export function createCore(deps: CoreDeps): Core {
       if (store.count() > 0 && (seededWith === undefined || seededWith === version)) return { seeded: false };
       const bundledDir = deps.bundledDir;
       const report = writing(() => {
-        const { identities, ...result } = ingest([bundledDir], "bundled");
+        const { identities, addedIds: _addedIds, ...result } = ingest([bundledDir], "bundled");
         if (seededWith !== undefined) follow(store.retractBundledExcept(identities));
         return result;
       });
@@ -203,6 +250,26 @@ export function createCore(deps: CoreDeps): Core {
       return { seeded: true, report };
     },
     count: () => store.count(),
+    storeFeedItems(feed, items, source) {
+      const drafts = source ? items.map((item) => ({ ...item, source })) : items;
+      const report = writing(() => storeFeedItems(store, drafts, { feedId: feed?.id ?? null, candidates: candidatesFor, onChange: follow }));
+      alertNew(report.addedIds);
+      return report;
+    },
+    retractFeed(feedId) {
+      const change = writing(() => {
+        const c = store.retractFeed(feedId);
+        follow(c);
+        return c;
+      });
+      return change.removed.length;
+    },
+    get feeds() {
+      return (feeds ??= createFeedStore(store.db, { file: store.file, ...(deps.now ? { now: deps.now } : {}) }));
+    },
+    get subscriptions() {
+      return (subscriptions ??= createSubscriptionStore(store.db, { file: store.file, ...(deps.now ? { now: deps.now } : {}) }));
+    },
     about() {
       const { count, newest, sources } = store.stats();
       return { articles: count, newest, sources, jurisdictions: store.jurisdictions() };
@@ -215,6 +282,7 @@ export function createCore(deps: CoreDeps): Core {
       return (moderation ??= {
         ledger: createWarningLedger(store.db, { file: store.file, ...(deps.now ? { now: deps.now } : {}) }),
         members: createMembersSeen(store.db, { file: store.file }),
+        privacy: createPrivacy(store.db, { file: store.file, ...(deps.now ? { now: deps.now } : {}) }),
       });
     },
   };

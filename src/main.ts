@@ -9,6 +9,11 @@ import { deployDiscordCommands, startDiscord, startDiscordShards } from "../adap
 import { createCore } from "./core.js";
 import { isRegbotError, RegbotError } from "./errors.js";
 import { openDatabase, type Db } from "./storage/database.js";
+import { startNews } from "./feeds/news.js";
+import type { AlertSender } from "./alerts/dispatch.js";
+import { REST } from "discord.js";
+import { createTelegramAlertSender } from "../adapters/telegram/alerts.js";
+import { createDiscordAlertSender } from "../adapters/discord/alerts.js";
 
 /**
  * The composition root: configuration → database → core → the adapters that are configured. The only module
@@ -46,6 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const config = readConfig();
         if (!config.telegramToken && !config.discordToken) return false;
         const running: Array<{ stop: () => Promise<void>; done: Promise<void> }> = [];
+        const senders: Record<string, AlertSender> = {};
         const stopAll = () => void Promise.all(running.map((r) => r.stop()));
         try {
           if (config.telegramToken) {
@@ -57,6 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
               webhook: config.telegramWebhook,
             });
             running.push(telegram);
+            senders.telegram = createTelegramAlertSender(telegram.bot.api, { subscriptions: core.subscriptions });
             const mode = config.telegramWebhook ? `webhook on port ${config.telegramWebhook.port}` : "long polling";
             process.stderr.write(`regbot: Telegram bot @${telegram.bot.botInfo.username} is running (${mode}).\n`);
           }
@@ -69,10 +76,18 @@ export async function main(argv: readonly string[]): Promise<number> {
             running.push(discord);
             process.stderr.write(`regbot: Discord bot ${discord.client.user?.tag ?? ""} is running.\n`);
           }
+          if (config.discordToken) {
+            // Alerts go out over REST from this process only, also when the gateway runs in shard processes.
+            senders.discord = createDiscordAlertSender(new REST(config.discordApiRoot ? { api: config.discordApiRoot } : {}).setToken(config.discordToken));
+          }
         } catch (error) {
           await Promise.all(running.map((r) => r.stop()));
           throw error;
         }
+        const news = startNews(core, { senders, intervalMinutes: config.feedIntervalMinutes, logger });
+        let newsStopped!: () => void;
+        const newsDone = new Promise<void>((resolve) => (newsStopped = resolve));
+        running.push({ stop: () => news.stop().then(newsStopped), done: newsDone });
         process.stderr.write("regbot: Ctrl+C stops it.\n");
         process.once("SIGINT", stopAll);
         process.once("SIGTERM", stopAll);
@@ -86,6 +101,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         return true;
       },
+      startNews: (core) => startNews(core, { senders: {}, intervalMinutes: readConfig().feedIntervalMinutes, logger }),
       deployDiscord: async (guildId) => {
         const config = readConfig();
         if (!config.discordToken) throw new RegbotError("BAD_INPUT", "Set DISCORD_TOKEN (the bot token from the Discord Developer Portal) to deploy the commands.");

@@ -19,7 +19,8 @@ export function escapeDiscord(text: string): string {
     .replace(/<(@[!&]?|#)(\d+)>/g, "<\u200b$1$2>");
 }
 
-function cutTo(text: string, max: number): string {
+/** Cuts text to at most `max` characters, at a word when one ends near the end, marking the cut with "…". */
+export function cutTo(text: string, max: number): string {
   if (text.length <= max) return text;
   const room = text.slice(0, max - 1);
   const space = room.lastIndexOf(" ");
@@ -27,7 +28,7 @@ function cutTo(text: string, max: number): string {
 }
 
 /** Escapes `text` and cuts it (before escaping, so no escape is cut in half) to fit `max` characters. */
-function escapedWithin(text: string, max: number): string {
+export function escapedWithin(text: string, max: number): string {
   for (let room = max; ; ) {
     const escaped = escapeDiscord(cutTo(text, room));
     if (escaped.length <= max || room === 1) return escaped.slice(0, max);
@@ -35,11 +36,13 @@ function escapedWithin(text: string, max: number): string {
   }
 }
 
-function safeUrl(url: string | null): string | null {
+/** The URL made safe for a markdown link or an embed, or `null` when it is not http(s). */
+export function safeUrl(url: string | null): string | null {
   return url && /^https?:\/\//i.test(url) ? url.replace(/\)/g, "%29").replace(/\s/g, "%20") : null;
 }
 
-function facts(article: ArticleSummary): string {
+/** Source and date, escaped. */
+export function facts(article: ArticleSummary): string {
   return [article.source, article.publishedAt ? formatDate(article.publishedAt) : null].filter(Boolean).map((s) => escapeDiscord(String(s))).join(", ");
 }
 

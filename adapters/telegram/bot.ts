@@ -2,11 +2,13 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { alerts } from "./alerts.js";
 import { commands, unknownCommands } from "./commands.js";
 import type { TelegramDeps } from "./context.js";
 import { replyHtml } from "./context.js";
 import { inlineMode } from "./inline.js";
 import { moderation } from "./moderation.js";
+import { createModeratorGate } from "./moderators.js";
 import { qaSettings } from "./qa.js";
 import { questions } from "./questions.js";
 
@@ -32,8 +34,12 @@ export function createTelegramBot(token: string, options: TelegramBotOptions): B
 
   // One chat's updates in order (a question and its follow-up), different chats side by side.
   bot.use(sequentialize((ctx: Context) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
+  // One idea of who moderates a group (and one admin cache) for every feature with moderator commands.
+  const moderators = createModeratorGate(options);
+  bot.use(moderators.middleware);
   bot.use(qaSettings(options));
-  bot.use(moderation(options));
+  bot.use(moderation(options, moderators));
+  bot.use(alerts(options, moderators));
   bot.use(commands(options));
   bot.use(questions(options));
   bot.use(inlineMode(options));

@@ -1,6 +1,7 @@
 import { Composer, type Context } from "grammy";
 import { isRegbotError } from "../../src/errors.js";
 import { formatDate } from "../../src/search/answer.js";
+import { TELEGRAM_ALERT_COMMANDS } from "./alerts.js";
 import { answersAllowed } from "./answers-allowed.js";
 import { replyHtml, type TelegramDeps } from "./context.js";
 import { TELEGRAM_MODERATION_COMMANDS } from "./moderation.js";
@@ -15,11 +16,15 @@ export const TELEGRAM_COMMANDS = [
   { command: "help", description: "How to use the bot" },
 ] as const;
 
+/** The commands of private chats, registered for them: everyone may subscribe their own chat to new articles. */
+export const TELEGRAM_PRIVATE_COMMANDS = [...TELEGRAM_COMMANDS, ...TELEGRAM_ALERT_COMMANDS] as const;
+
 /** The admin-only commands, registered for chat administrators. */
 export const TELEGRAM_ADMIN_COMMANDS = [
   ...TELEGRAM_COMMANDS,
   { command: "qa", description: "Answers here: on, off, or only in this topic" },
   ...TELEGRAM_MODERATION_COMMANDS,
+  ...TELEGRAM_ALERT_COMMANDS,
 ] as const;
 
 const EXAMPLES = ["is crypto trading banned in China?", "what does MiCA require of stablecoin issuers?", "any news from Hong Kong?"];
@@ -34,6 +39,9 @@ function helpText(privateChat: boolean): string {
     "/latest [jurisdiction] — the newest articles (e.g. <code>/latest eu</code>)",
     "/article ID — a whole article (ids are under /latest)",
     "/about — what I know and where it comes from",
+    privateChat
+      ? "/subscribe [jurisdiction or keywords] — new articles sent to you as they come (e.g. <code>/subscribe EU stablecoins</code>); /subscriptions, /unsubscribe N"
+      : "/subscribe [jurisdiction or keywords], /subscriptions, /unsubscribe N — admins: new articles posted in this chat as they come",
     ...(privateChat ? [] : ["/qa on|off|here — admins: where I answer in this group", "/warn, /warns, /unwarn, /resetwarns, /warnconfig, /modlog — moderation (reply to a member's message)"]),
     "",
     "This is news, not legal advice.",

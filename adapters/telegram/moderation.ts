@@ -1,19 +1,12 @@
-import { randomBytes } from "node:crypto";
 import { Composer, GrammyError, InlineKeyboard, type Context } from "grammy";
 import type { Message, User } from "grammy/types";
 import { isRegbotError } from "../../src/errors.js";
 import { formatDuration, parseDuration } from "../../src/moderation/duration.js";
 import type { Person, Place, WarnOutcome, WarnPolicy } from "../../src/moderation/ledger.js";
 import { replyHtml, type TelegramDeps } from "./context.js";
+import type { ModeratorGate } from "./moderators.js";
 import { GROUP_ANONYMOUS_BOT_ID } from "./qa.js";
 import { escapeHtml } from "./render.js";
-
-/** How long a chat's administrator list is trusted before Telegram is asked again (chat_member updates refresh it sooner). */
-const ADMIN_CACHE_MS = 60_000;
-/** How long an anonymous admin's pending command waits for its Confirm click. */
-const PENDING_MS = 10 * 60_000;
-
-type Rights = { creator: boolean; admin: boolean; canRestrict: boolean };
 
 const place = (chatId: number): Place => ({ platform: "telegram", chatId: String(chatId) });
 const personOf = (user: User): Person => ({ id: String(user.id), name: [user.first_name, user.last_name].filter(Boolean).join(" ") || user.username || String(user.id) });
@@ -35,38 +28,13 @@ export const TELEGRAM_MODERATION_COMMANDS = [
  * /modlog, the Remove button, and the mute, kick or ban at the limit. Callers must be the creator or an admin
  * who can restrict members; an anonymous admin confirms with a button; GroupAnonymousBot is never an admin.
  */
-export function moderation(deps: TelegramDeps): Composer<Context> {
+export function moderation(deps: TelegramDeps, moderators: ModeratorGate): Composer<Context> {
   const { ledger, members } = deps.core.moderation;
   const composer = new Composer<Context>();
-  const admins = new Map<number, { at: number; rights: Map<number, Rights> }>();
-  const pending = new Map<string, { at: number; run: (ctx: Context, moderator: User) => Promise<void> }>();
   const now = () => deps.now?.() ?? Date.now();
+  const { rightsOf } = moderators;
 
-  const rightsOf = async (ctx: Context, chatId: number, userId: number): Promise<Rights> => {
-    const none = { creator: false, admin: false, canRestrict: false };
-    if (userId === GROUP_ANONYMOUS_BOT_ID) return none;
-    let cached = admins.get(chatId);
-    if (!cached || now() - cached.at > ADMIN_CACHE_MS) {
-      const list = await ctx.api.getChatAdministrators(chatId);
-      const rights = new Map<number, Rights>();
-      for (const m of list) {
-        rights.set(m.user.id, {
-          creator: m.status === "creator",
-          admin: true,
-          canRestrict: m.status === "creator" || (m.status === "administrator" && m.can_restrict_members),
-        });
-      }
-      cached = { at: now(), rights };
-      admins.set(chatId, cached);
-    }
-    return cached.rights.get(userId) ?? none;
-  };
-
-  // Keep the admin list fresh, and remember who posts (so /warn @username finds them).
-  composer.on("chat_member", async (ctx, next) => {
-    admins.delete(ctx.chat.id);
-    await next();
-  });
+  // Remember who posts (so /warn @username finds them).
   composer.chatType(["group", "supergroup"]).on("message", async (ctx, next) => {
     const from = ctx.from;
     if (from && !from.is_bot && !ctx.senderChat) members.saw(place(ctx.chat.id), { ...personOf(from), username: from.username });
@@ -82,29 +50,8 @@ export function moderation(deps: TelegramDeps): Composer<Context> {
   const guarded = (run: (ctx: Context, moderator: User) => Promise<void>) => async (ctx: Context) => {
     const chat = ctx.chat;
     if (!chat || chat.type === "private" || chat.type === "channel") return replyHtml(ctx, ["Moderation commands work in groups: add me to your group and use them there."]);
-    const anonymous = ctx.senderChat?.id === chat.id || ctx.from?.id === GROUP_ANONYMOUS_BOT_ID;
-    if (anonymous) {
-      const key = randomBytes(6).toString("hex");
-      // The command's own context is kept: a nested reply_to_message would not survive the round trip.
-      pending.set(key, { at: now(), run: (_click, moderator) => run(ctx, moderator) });
-      for (const [k, p] of pending) if (now() - p.at > PENDING_MS) pending.delete(k);
-      return replyHtml(ctx, ["You are posting as the group. An admin who can restrict members, please confirm:"], new InlineKeyboard().text("Confirm", `mc:${key}`));
-    }
-    if (!ctx.from || !(await rightsOf(ctx, chat.id, ctx.from.id)).canRestrict) {
-      return replyHtml(ctx, ["Only the group's creator and admins who can restrict members can do that."]);
-    }
-    await run(ctx, ctx.from);
+    await moderators.guard(ctx, run, "Only the group's creator and admins who can restrict members can do that.");
   };
-
-  composer.callbackQuery(/^mc:([0-9a-f]{12})$/, async (ctx) => {
-    const entry = pending.get(ctx.match[1]!);
-    const chatId = ctx.chat?.id;
-    if (!entry || now() - entry.at > PENDING_MS || chatId === undefined) return ctx.answerCallbackQuery({ text: "This request has expired: send the command again." });
-    if (!(await rightsOf(ctx, chatId, ctx.from.id)).canRestrict) return ctx.answerCallbackQuery({ text: "Only admins who can restrict members can confirm this." });
-    pending.delete(ctx.match[1]!);
-    await ctx.answerCallbackQuery({ text: "Confirmed." });
-    await entry.run(ctx, ctx.from);
-  });
 
   /** Finds the member a command is about: the replied-to message's author, an @username seen here, or an id. */
   const targetOf = (ctx: Context, args: string[]): { target?: Person & { isBot?: boolean }; evidence?: Message; rest: string[]; error?: string } => {

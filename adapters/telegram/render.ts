@@ -14,21 +14,21 @@ export function escapeHtml(text: string): string {
 const MAX_TITLE = 300;
 
 /** The title, escaped; one longer than {@link MAX_TITLE} is shortened at a word, so a citation still fits a message. */
-function titleHtml(title: string): string {
+export function titleHtml(title: string): string {
   if (title.length <= MAX_TITLE) return escapeHtml(title);
   const cut = title.slice(0, MAX_TITLE - 1);
   const space = cut.lastIndexOf(" ");
   return `${escapeHtml((space > MAX_TITLE / 2 ? cut.slice(0, space) : cut).trimEnd())}…`;
 }
 
-/** Escapes a URL for an `href` attribute; only http(s) links are linked at all. */
-function href(url: string | null): string | null {
+/** Escapes a URL for an `href` attribute; only http(s) links are linked at all (`null` otherwise). */
+export function href(url: string | null): string | null {
   if (!url || !/^https?:\/\//i.test(url)) return null;
   return escapeHtml(url).replace(/"/g, "&quot;");
 }
 
-/** One line of facts: source and date. */
-function facts(article: ArticleSummary): string {
+/** One line of facts, escaped: source and date. */
+export function facts(article: ArticleSummary): string {
   return [article.source, article.publishedAt ? formatDate(article.publishedAt) : null].filter(Boolean).map((s) => escapeHtml(String(s))).join(", ");
 }
 
@@ -106,7 +106,7 @@ export function packBlocks(blocks: readonly string[], limit = TELEGRAM_MESSAGE_L
 }
 
 /** Cuts HTML to at most `limit` characters, ending in "…", never inside a tag or an entity, closing the tags left open. */
-function truncateHtml(html: string, limit: number): string {
+export function truncateHtml(html: string, limit: number): string {
   const closers = (names: readonly string[]) => names.map((name) => `</${name}>`).reverse().join("");
   let open: string[] = [];
   let out = "";

@@ -4,7 +4,7 @@ import { run } from "@grammyjs/runner";
 import { GrammyError, HttpError, webhookCallback, type Bot } from "grammy";
 import { RegbotError } from "../../src/errors.js";
 import { createTelegramBot, type TelegramBotOptions } from "./bot.js";
-import { TELEGRAM_ADMIN_COMMANDS, TELEGRAM_COMMANDS } from "./commands.js";
+import { TELEGRAM_ADMIN_COMMANDS, TELEGRAM_COMMANDS, TELEGRAM_PRIVATE_COMMANDS } from "./commands.js";
 
 /** A running Telegram bot. */
 export interface TelegramRunner {
@@ -46,8 +46,11 @@ export interface WebhookOptions {
   readonly secret?: string | undefined;
 }
 
-/** The update types regbot asks for; chat_member keeps admin lists fresh (grammY leaves it out by default). */
-const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query", "chosen_inline_result", "my_chat_member", "chat_member"] as const;
+/**
+ * The update types regbot asks for; chat_member keeps admin lists fresh (grammY leaves it out by default), and
+ * channel_post lets a channel's admins /subscribe it to alerts.
+ */
+const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "callback_query", "inline_query", "chosen_inline_result", "my_chat_member", "chat_member"] as const;
 
 /**
  * Starts the bot: checks the token (getMe), registers the command menus, then receives updates — by long
@@ -61,6 +64,7 @@ export async function startTelegram(token: string, options: TelegramBotOptions &
     await bot.init();
     await bot.api.setMyCommands(TELEGRAM_COMMANDS);
     await bot.api.setMyCommands(TELEGRAM_ADMIN_COMMANDS, { scope: { type: "all_chat_administrators" } });
+    await bot.api.setMyCommands(TELEGRAM_PRIVATE_COMMANDS, { scope: { type: "all_private_chats" } });
   } catch (error) {
     throw explainTelegramError(error, apiRoot);
   }

@@ -6,6 +6,8 @@ import type { IngestReport } from "../../src/articles/ingest.js";
 import type { Answer } from "../../src/search/answer.js";
 import { isRegbotError } from "../../src/errors.js";
 import { runChat } from "./chat.js";
+import { feedsCommand } from "./feeds-command.js";
+import { forgetCommand } from "./forget-command.js";
 import { renderAnswer, renderArticle, renderArticleList } from "./render.js";
 
 /** What the CLI needs from the composition root. */
@@ -17,6 +19,8 @@ export interface CliDeps {
   readonly openCore: (options: { db?: string | undefined; seed: boolean; writes: boolean }) => { core: Core; close: () => void };
   /** Starts the chat adapters whose tokens are set; resolves when they stop. Returns `false` when none is configured. */
   readonly startBots: (core: Core, options: { shards?: number | "auto" | undefined }) => Promise<boolean>;
+  /** Starts polling the news feeds in the background (for the terminal chat; the bots start their own). */
+  readonly startNews?: (core: Core) => { stop(): Promise<void> };
   /** Registers the Discord slash commands, for one guild or globally; returns their names. */
   readonly deployDiscord: (guildId: string | undefined) => Promise<string[]>;
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -74,7 +78,12 @@ export function createCli(deps: CliDeps): Command {
       return withCore(true, async (core) => {
         if (await deps.startBots(core, { shards })) return;
         deps.stderr.write("No bot tokens set (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN): starting the terminal chat.\n");
-        await runChat(core, { input: deps.stdin, output: deps.stdout, interactive: Boolean(deps.stdin.isTTY) });
+        const news = deps.startNews?.(core);
+        try {
+          await runChat(core, { input: deps.stdin, output: deps.stdout, interactive: Boolean(deps.stdin.isTTY) });
+        } finally {
+          await news?.stop();
+        }
       });
     });
 
@@ -110,15 +119,16 @@ export function createCli(deps: CliDeps): Command {
 
   program
     .command("latest")
-    .description("List the newest articles.")
+    .description("List the newest regulation articles.")
     .option("-j, --jurisdiction <name>", "only this jurisdiction (e.g. EU, \"Hong Kong\", UK)")
+    .option("-a, --all", "include the other stories feeds bring (prices, hacks)")
     .option("-n, --limit <n>", "how many (1-50)", "10")
     .option("--json", "print {articles: [...]} as JSON")
-    .action((opts: { jurisdiction?: string; limit: string; json?: boolean }) => {
+    .action((opts: { jurisdiction?: string; limit: string; json?: boolean; all?: boolean }) => {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new CommanderError(2, "regbot.usage", "--limit takes a whole number from 1 to 50.");
       return withCore(true, (core) => {
-        const articles = core.latest({ jurisdiction: opts.jurisdiction, limit });
+        const articles = core.latest({ jurisdiction: opts.jurisdiction, limit, all: Boolean(opts.all) });
         out(opts.json
           ? JSON.stringify({ articles: articles.map(({ id, title, url, source, publishedAt, jurisdictions, topics }) => ({ id, title, url, source, publishedAt, jurisdictions, topics })) })
           : renderArticleList(articles, { color: color() }, opts.jurisdiction));
@@ -139,7 +149,7 @@ export function createCli(deps: CliDeps): Command {
 
   program
     .command("ingest")
-    .description("Add or update articles from files and folders (.txt scraped pages, .md with front matter, .json). Never adds the bundled corpus.")
+    .description("Add or update articles from files and folders (.txt scraped pages, .md with front matter, .json, .html article pages, .xml/.rss/.atom and JSON feeds). Never adds the bundled corpus.")
     .argument("<paths...>", "files or folders (searched recursively)")
     .option("--json", "print the report as one JSON object: {added, updated, unchanged, rejected: [{path, reason}]}")
     .action((paths: string[], opts: { json?: boolean }) =>
@@ -175,6 +185,9 @@ export function createCli(deps: CliDeps): Command {
         out(`Removed ${removed.id}: ${removed.title}`);
       }),
     );
+
+  program.addCommand(feedsCommand({ withCore: (work) => withCore(false, work), out, color }));
+  program.addCommand(forgetCommand({ withCore: (work) => withCore(false, work), out }));
 
   program
     .command("discord")

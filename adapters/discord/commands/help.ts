@@ -15,6 +15,7 @@ export const help = {
       "`/article id` — a whole article (type to search titles)",
       "`/about` — what I know and where it comes from",
       "`/qa` — server managers: where I answer",
+      "`/subscribe [topic]`, `/subscriptions`, `/unsubscribe` — server managers: new articles posted in this channel as they come (e.g. `/subscribe topic: EU stablecoins`)",
       "`/warn`, `/warns`, `/unwarn`, `/resetwarns`, `/warnconfig`, `/modlog` — moderators: warnings with a limit",
       "",
       "This is news, not legal advice.",

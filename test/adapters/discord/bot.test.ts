@@ -620,7 +620,7 @@ function cliEnv(fake: FakeDiscord): NodeJS.ProcessEnv {
 }
 
 describe("regbot discord deploy", () => {
-  const NAMES = ["ask", "latest", "article", "help", "about", "qa", "warn", "warns", "unwarn", "resetwarns", "warnconfig", "modlog"];
+  const NAMES = ["ask", "latest", "article", "help", "about", "qa", "warn", "warns", "unwarn", "resetwarns", "warnconfig", "modlog", "subscribe", "subscriptions", "unsubscribe"];
 
   it("with --guild registers every command in that server", async () => {
     const fake = await startFakeDiscord();
@@ -628,7 +628,7 @@ describe("regbot discord deploy", () => {
     const run = await regbot(fake, ["discord", "deploy", "--guild", GUILD]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`Deployed 12 commands to server ${GUILD}: ${NAMES.map((n) => `/${n}`).join(", ")}\n`);
+    expect(run.stdout).toBe(`Deployed ${NAMES.length} commands to server ${GUILD}: ${NAMES.map((n) => `/${n}`).join(", ")}\n`);
 
     const [put] = await fake.waitForRequest({ method: "PUT", path: `/applications/${APPLICATION_ID}/guilds/${GUILD}/commands` });
     const body: Payload[] = put!.body;
@@ -645,7 +645,7 @@ describe("regbot discord deploy", () => {
     onTestFinished(() => fake.close());
     const run = await regbot(fake, ["discord", "deploy"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("Deployed 12 commands globally");
+    expect(run.stdout).toContain(`Deployed ${NAMES.length} commands globally`);
     const [put] = await fake.waitForRequest({ method: "PUT", path: `/applications/${APPLICATION_ID}/commands` });
     expect((put!.body as Payload[]).map((c) => c.name)).toEqual(NAMES);
     expect(fake.requests.filter((r) => r.method === "PUT" && r.path.includes("/guilds/"))).toEqual([]);

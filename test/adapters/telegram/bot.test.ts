@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Update } from "grammy/types";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { TELEGRAM_ADMIN_COMMANDS, TELEGRAM_COMMANDS } from "../../../adapters/telegram/commands.js";
+import { TELEGRAM_ADMIN_COMMANDS, TELEGRAM_COMMANDS, TELEGRAM_PRIVATE_COMMANDS } from "../../../adapters/telegram/commands.js";
 import { renderAnswerHtml, TELEGRAM_MESSAGE_LIMIT } from "../../../adapters/telegram/render.js";
 import { startTelegram, type TelegramRunner } from "../../../adapters/telegram/run.js";
 import { createCore, type Core } from "../../../src/core.js";
@@ -151,15 +151,19 @@ const privateChat = { id: ALICE, type: "private", first_name: "Alice" };
 const groupChat = (id = GROUP) => ({ id, type: "supergroup", title: "Regbot Test Group" });
 
 describe("startTelegram", () => {
-  it("registers the command menu for everyone, and the menu with /qa and moderation for chat administrators", async () => {
+  it("registers the command menu for everyone, the menu with /qa, moderation and alerts for chat administrators, and alerts in private chats", async () => {
     const { fake } = await startBot();
-    const [everyone, admins] = (await fake.waitFor("setMyCommands", 2)).map((c) => c.payload);
+    const [everyone, admins, privateChats] = (await fake.waitFor("setMyCommands", 3)).map((c) => c.payload);
     expect(everyone?.scope === undefined || everyone.scope.type === "default").toBe(true);
     expect(everyone?.commands.map((c: { command: string }) => c.command)).toEqual(["ask", "latest", "article", "about", "help"]);
     expect(admins?.scope).toEqual({ type: "all_chat_administrators" });
-    expect(admins?.commands.map((c: { command: string }) => c.command)).toEqual(["ask", "latest", "article", "about", "help", "qa", "warn", "dwarn", "warns", "unwarn", "resetwarns", "warnconfig", "modlog"]);
+    expect(admins?.commands.map((c: { command: string }) => c.command)).toEqual([
+      "ask", "latest", "article", "about", "help", "qa", "warn", "dwarn", "warns", "unwarn", "resetwarns", "warnconfig", "modlog", "subscribe", "subscriptions", "unsubscribe",
+    ]);
+    expect(privateChats?.scope).toEqual({ type: "all_private_chats" });
+    expect(privateChats?.commands.map((c: { command: string }) => c.command)).toEqual(["ask", "latest", "article", "about", "help", "subscribe", "subscriptions", "unsubscribe"]);
     // Telegram refuses the whole menu if one entry breaks its rules.
-    for (const { command, description } of [...TELEGRAM_COMMANDS, ...TELEGRAM_ADMIN_COMMANDS]) {
+    for (const { command, description } of [...TELEGRAM_COMMANDS, ...TELEGRAM_ADMIN_COMMANDS, ...TELEGRAM_PRIVATE_COMMANDS]) {
       expect(command).toMatch(/^[a-z0-9_]{1,32}$/);
       expect(description.length).toBeGreaterThanOrEqual(1);
       expect(description.length).toBeLessThanOrEqual(256);

@@ -1,0 +1,67 @@
+import type { ArticleDraft } from "../articles/article.js";
+import { toRecord } from "../articles/ingest.js";
+import { isSameStory } from "../articles/same-story.js";
+import type { ArticleStore, StoreChange } from "../articles/store.js";
+
+/** What storing a feed's items did. */
+export interface FeedItemsReport {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Items that were another outlet's copy of a stored story: kept as an alternate link, not a second article. */
+  merged: number;
+  /** Ids of the articles this run added. */
+  addedIds: string[];
+}
+
+/** Options of {@link storeFeedItems}. */
+export interface StoreFeedItemsOptions {
+  /** The feed the items came from (`feeds.id`), if any. */
+  readonly feedId?: number | null;
+  /** Ids of stored articles that might be the same story (the search index's best matches for the title). */
+  readonly candidates?: (draft: ArticleDraft) => readonly string[];
+  /** Called with every committed change, so the search index can follow. */
+  readonly onChange?: (change: StoreChange) => void;
+}
+
+/**
+ * Stores feed items as articles, each story once. An item is the stored article with the same guid (its link may
+ * have changed), or with the same normalised URL, or with the same text; another outlet's copy of a stored story
+ * (near-identical title and text, see {@link isSameStory}) adds its link to that article as an alternate source.
+ */
+export function storeFeedItems(store: ArticleStore, drafts: readonly ArticleDraft[], options: StoreFeedItemsOptions = {}): FeedItemsReport {
+  const report: FeedItemsReport = { added: 0, updated: 0, unchanged: 0, merged: 0, addedIds: [] };
+  for (const draft of drafts) {
+    const fresh = toRecord(draft);
+    if (store.isRetracted(fresh.identity)) {
+      report.unchanged++;
+      continue;
+    }
+    const duplicate = store.findDuplicate(fresh.guid, fresh.contentHash);
+    const sameItem = duplicate && (duplicate.identity === fresh.identity || (fresh.guid !== null && duplicate.guid === fresh.guid));
+    if (duplicate && !sameItem) {
+      // The same text under another link: another outlet (or a mirror) of a stored story.
+      if (fresh.url && store.addAlternate(duplicate.id, fresh.url)) report.merged++;
+      else report.unchanged++;
+      continue;
+    }
+    if (!duplicate) {
+      const twin = (options.candidates?.(draft) ?? [])
+        .map((id) => store.get(id))
+        .find((a) => a !== undefined && a.url !== fresh.url && isSameStory(a, draft));
+      if (twin) {
+        if (fresh.url && store.addAlternate(twin.id, fresh.url)) report.merged++;
+        else report.unchanged++;
+        continue;
+      }
+    }
+    // Keep the stored article's identity when the guid matched under a new link, so its id (and citations) stay.
+    const record = { ...(duplicate ? toRecord(draft, duplicate.identity) : fresh), feedId: options.feedId ?? null };
+    const { outcomes, change } = store.upsertMany([record], { origin: "user" });
+    const outcome = outcomes[0] ?? "unchanged";
+    report[outcome]++;
+    if (outcome === "added") report.addedIds.push(record.id);
+    if (change.toVersion !== change.fromVersion) options.onChange?.(change);
+  }
+  return report;
+}
