@@ -2,18 +2,21 @@ import fs from "node:fs";
 import path from "node:path";
 import { runCli } from "../adapters/terminal/cli.js";
 import { createArticleStore } from "./articles/store.js";
-import { env, loadDotEnv, PACKAGE_ROOT, readConfig } from "./config.js";
-import { createLogger } from "./logger.js";
+import { loadDotEnv, PACKAGE_ROOT, readConfig, type Config } from "./config.js";
+import { createLogger, type Logger } from "./logger.js";
 import { startTelegram } from "../adapters/telegram/run.js";
 import { deployDiscordCommands, startDiscord, startDiscordShards } from "../adapters/discord/run.js";
-import { createCore } from "./core.js";
+import { createCore, type Core } from "./core.js";
 import { isRegbotError, RegbotError } from "./errors.js";
 import { openDatabase, type Db } from "./storage/database.js";
 import { startNews } from "./feeds/news.js";
+import { acquireRunLock } from "./storage/run-lock.js";
 import type { AlertSender } from "./alerts/dispatch.js";
 import { REST } from "discord.js";
 import { createTelegramAlertSender } from "../adapters/telegram/alerts.js";
 import { createDiscordAlertSender } from "../adapters/discord/alerts.js";
+import { databaseWritable, startHealthServer, type HealthCheck } from "./health.js";
+import { createMetrics } from "./metrics.js";
 
 /**
  * The composition root: configuration → database → core → the adapters that are configured. The only module
@@ -21,7 +24,34 @@ import { createDiscordAlertSender } from "../adapters/discord/alerts.js";
  */
 export async function main(argv: readonly string[]): Promise<number> {
   loadDotEnv();
-  const logger = createLogger({ level: env("LOG_LEVEL") });
+  let checked: Config | undefined;
+  let logger!: Logger;
+  // The connection the core writes through: the health check proves it still can.
+  let openDb: Db | undefined;
+  // Every setting is read and checked once, when the first command that needs settings asks (only then is the
+  // --db flag known): all problems are reported together before a database opens or a bot connects, while
+  // --help, --version and `regbot config` still run with bad settings. The logger takes LOG_LEVEL from it.
+  const settings = (flags: { db?: string | undefined } = {}): Config => {
+    if (checked) return checked;
+    checked = readConfig(flags);
+    logger = createLogger({ level: checked.logLevel });
+    return checked;
+  };
+  /** Erases warning evidence past its retention now and once a day while running; returns the stop. */
+  const housekeeping = (core: Core, days: number) => {
+    const prune = () => {
+      try {
+        const erased = core.moderation.privacy.pruneEvidence(days);
+        if (erased) logger.info({ erased, days }, "warning evidence past its retention erased");
+      } catch (error) {
+        logger.warn({ err: error }, "erasing old warning evidence failed; it is tried again tomorrow");
+      }
+    };
+    prune();
+    const timer = setInterval(prune, 24 * 60 * 60 * 1000);
+    timer.unref();
+    return () => clearInterval(timer);
+  };
   const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
   return runCli(
     {
@@ -30,7 +60,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       stdout: process.stdout,
       stderr: process.stderr,
       openCore: ({ db, seed, writes }) => {
-        const config = readConfig({ db });
+        const config = settings({ db });
         let database: Db;
         let readonly = false;
         try {
@@ -42,17 +72,22 @@ export async function main(argv: readonly string[]): Promise<number> {
           readonly = true;
           logger.warn({ db: config.db }, "the database is read-only: answering from it without saving anything");
         }
+        openDb = database;
         const store = createArticleStore(database, { file: config.db });
         const core = createCore({ store, bundledDir: config.bundledDir, maxCitations: config.maxCitations, logger, readonly });
         if (seed && !readonly) core.ensureCorpus();
         return { core, close: () => database.close() };
       },
       startBots: async (core, { shards }) => {
-        const config = readConfig();
+        const config = settings();
         if (!config.telegramToken && !config.discordToken) return false;
+        // One `regbot start` per database: a second is refused, and `regbot restore` waits for this one to stop.
+        const releaseRunLock = acquireRunLock(config.db);
         const running: Array<{ stop: () => Promise<void>; done: Promise<void> }> = [];
         const senders: Record<string, AlertSender> = {};
         const stopAll = () => void Promise.all(running.map((r) => r.stop()));
+        const metrics = createMetrics();
+        const checks: Record<string, HealthCheck> = {};
         try {
           if (config.telegramToken) {
             const telegram = await startTelegram(config.telegramToken, {
@@ -61,8 +96,13 @@ export async function main(argv: readonly string[]): Promise<number> {
               apiRoot: config.telegramApiRoot,
               flood: { limit: config.floodLimit, windowMs: 60_000 },
               webhook: config.telegramWebhook,
+              metrics,
             });
             running.push(telegram);
+            checks.telegram = () =>
+              telegram.connected()
+                ? { ok: true, detail: config.telegramWebhook ? "webhook server listening" : "receiving updates (long polling)" }
+                : { ok: false, detail: config.telegramWebhook ? "webhook server not listening" : "not receiving updates: polling stopped, or getUpdates unanswered for 90 s" };
             senders.telegram = createTelegramAlertSender(telegram.bot.api, { subscriptions: core.subscriptions });
             const mode = config.telegramWebhook ? `webhook on port ${config.telegramWebhook.port}` : "long polling";
             process.stderr.write(`regbot: Telegram bot @${telegram.bot.botInfo.username} is running (${mode}).\n`);
@@ -70,24 +110,35 @@ export async function main(argv: readonly string[]): Promise<number> {
           if (config.discordToken && shards !== undefined) {
             const sharded = await startDiscordShards({ token: config.discordToken, shards, db: config.db, apiRoot: config.discordApiRoot });
             running.push(sharded);
+            checks.discord = () => (sharded.connected() ? { ok: true, detail: `${sharded.count} shard process(es) running and ready` } : { ok: false, detail: "a shard process is down or not ready" });
             process.stderr.write(`regbot: Discord bot is running in ${sharded.count} shard process(es).\n`);
           } else if (config.discordToken) {
-            const discord = await startDiscord(config.discordToken, { core, logger, apiRoot: config.discordApiRoot });
+            const discord = await startDiscord(config.discordToken, { core, logger, apiRoot: config.discordApiRoot, metrics });
             running.push(discord);
+            checks.discord = () => (discord.connected() ? { ok: true, detail: "gateway ready" } : { ok: false, detail: `gateway not ready (status ${discord.client.ws.status})` });
             process.stderr.write(`regbot: Discord bot ${discord.client.user?.tag ?? ""} is running.\n`);
           }
           if (config.discordToken) {
             // Alerts go out over REST from this process only, also when the gateway runs in shard processes.
             senders.discord = createDiscordAlertSender(new REST(config.discordApiRoot ? { api: config.discordApiRoot } : {}).setToken(config.discordToken));
           }
+          if (config.health) {
+            const health = await startHealthServer({ ...config.health, metrics, checks: { database: databaseWritable(openDb!), ...checks } });
+            let healthClosed!: () => void;
+            const healthDone = new Promise<void>((resolve) => (healthClosed = resolve));
+            running.push({ stop: () => health.close().then(healthClosed), done: healthDone });
+            process.stderr.write(`regbot: health on http://${config.health.host}:${health.address().port}/healthz, metrics on /metrics.\n`);
+          }
         } catch (error) {
           await Promise.all(running.map((r) => r.stop()));
+          releaseRunLock();
           throw error;
         }
-        const news = startNews(core, { senders, intervalMinutes: config.feedIntervalMinutes, logger });
+        const news = startNews(core, { senders, intervalMinutes: config.feedIntervalMinutes, logger, metrics });
+        const stopHousekeeping = housekeeping(core, config.evidenceDays);
         let newsStopped!: () => void;
         const newsDone = new Promise<void>((resolve) => (newsStopped = resolve));
-        running.push({ stop: () => news.stop().then(newsStopped), done: newsDone });
+        running.push({ stop: () => (stopHousekeeping(), news.stop().then(newsStopped)), done: newsDone });
         process.stderr.write("regbot: Ctrl+C stops it.\n");
         process.once("SIGINT", stopAll);
         process.once("SIGTERM", stopAll);
@@ -98,12 +149,18 @@ export async function main(argv: readonly string[]): Promise<number> {
         } finally {
           process.off("SIGINT", stopAll);
           process.off("SIGTERM", stopAll);
+          releaseRunLock();
         }
         return true;
       },
-      startNews: (core) => startNews(core, { senders: {}, intervalMinutes: readConfig().feedIntervalMinutes, logger }),
+      startNews: (core) => {
+        const { feedIntervalMinutes, evidenceDays } = settings();
+        const stopHousekeeping = housekeeping(core, evidenceDays);
+        const news = startNews(core, { senders: {}, intervalMinutes: feedIntervalMinutes, logger });
+        return { stop: () => (stopHousekeeping(), news.stop()) };
+      },
       deployDiscord: async (guildId) => {
-        const config = readConfig();
+        const config = settings();
         if (!config.discordToken) throw new RegbotError("BAD_INPUT", "Set DISCORD_TOKEN (the bot token from the Discord Developer Portal) to deploy the commands.");
         return deployDiscordCommands({ token: config.discordToken, applicationId: config.discordApplicationId, guildId, apiRoot: config.discordApiRoot });
       },

@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits, Partials, type ButtonInteraction, type Interaction, type Message } from "discord.js";
 import { isRegbotError } from "../../src/errors.js";
+import { secondsSince, silentMetrics } from "../../src/metrics.js";
 import { sendArticle } from "./commands/article.js";
 import { COMMANDS } from "./commands/index.js";
 import { removeWarningButton } from "./commands/moderation.js";
@@ -24,8 +25,11 @@ export function createDiscordClient(options: DiscordClientOptions): Client {
     ...(options.apiRoot ? { rest: { api: options.apiRoot } } : {}),
   });
 
+  const metrics = options.metrics ?? silentMetrics;
   client.on(Events.InteractionCreate, (interaction) => {
+    metrics.update("discord");
     void handleInteraction(interaction, options).catch(async (error: unknown) => {
+      metrics.error("discord");
       options.logger.error({ interaction: interaction.id, guild: interaction.guildId, err: error }, "a Discord interaction handler failed");
       if (interaction.isRepliable()) {
         await replyPrivately(interaction, "Something went wrong while answering; please try again in a moment.").catch(() => undefined);
@@ -35,6 +39,7 @@ export function createDiscordClient(options: DiscordClientOptions): Client {
 
   client.on(Events.MessageCreate, (message) => {
     void handleMention(message, client, options).catch((error: unknown) => {
+      metrics.error("discord");
       options.logger.error({ message: message.id, guild: message.guildId, err: error }, "a Discord message handler failed");
     });
   });
@@ -80,6 +85,8 @@ async function handleButton(interaction: ButtonInteraction, deps: DiscordDeps): 
 async function handleMention(message: Message, client: Client, deps: DiscordDeps): Promise<void> {
   const me = client.user;
   if (!me || message.author.bot || !message.mentions.users.has(me.id)) return;
+  const metrics = deps.metrics ?? silentMetrics;
+  metrics.update("discord");
   if (!answersAllowed(deps.core, message.guildId, message.channelId)) return;
   const question = message.content.replace(new RegExp(`<@!?${me.id}>`, "g"), " ").trim();
   let reply;
@@ -87,7 +94,9 @@ async function handleMention(message: Message, client: Client, deps: DiscordDeps
     reply = { content: "Ask me about crypto regulation news, e.g. “is crypto trading banned in China?” — or use /ask." };
   } else {
     try {
+      const started = performance.now();
       const answer = deps.core.ask(question, { maxCitations: PAGE });
+      metrics.answer("discord", answer.citations.length > 0, secondsSince(started));
       const more = answer.citations.length >= PAGE ? `more:${deps.recent.remember(question)}:${PAGE}` : null;
       reply = { embeds: [answerEmbed(answer)], components: answerButtons(answer.citations, more) };
     } catch (error) {

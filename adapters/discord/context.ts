@@ -2,6 +2,7 @@ import { MessageFlags, type AutocompleteInteraction, type ChatInputCommandIntera
 import type { RecentQuestions } from "../../src/chats/recent-questions.js";
 import type { Core } from "../../src/core.js";
 import type { Logger } from "../../src/logger.js";
+import type { Metrics } from "../../src/metrics.js";
 import { NO_PINGS } from "./render.js";
 
 /** What every Discord feature needs. */
@@ -9,6 +10,8 @@ export interface DiscordDeps {
   readonly core: Core;
   readonly logger: Logger;
   readonly recent: RecentQuestions;
+  /** Counts interactions, answers, warnings and errors for `/metrics`. Default: counts nothing. */
+  readonly metrics?: Metrics;
 }
 
 /** One slash command: its definition (deployed with `regbot discord deploy`) and its handlers. */

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Events, REST, Routes, ShardingManager, type Client } from "discord.js";
+import { Events, REST, Routes, ShardingManager, Status, type Client } from "discord.js";
 import { createRecentQuestions } from "../../src/chats/recent-questions.js";
 import { RegbotError } from "../../src/errors.js";
 import { createDiscordClient, type DiscordClientOptions } from "./client.js";
@@ -14,6 +14,8 @@ export interface DiscordRunner {
   stop(): Promise<void>;
   /** Resolves after `stop()`. */
   readonly done: Promise<void>;
+  /** Whether the gateway connection is up: the client is ready and every shard it runs is Ready (for `/healthz`). */
+  connected(): boolean;
 }
 
 /** Logs in with the minimal intents and resolves once the client is ready. */
@@ -42,6 +44,7 @@ export async function startDiscord(token: string, options: Omit<DiscordClientOpt
   return {
     client,
     done,
+    connected: () => client.isReady() && client.ws.status === Status.Ready && client.ws.shards.every((shard) => shard.status === Status.Ready),
     stop: async () => {
       clearInterval(timer);
       await client.destroy();
@@ -72,7 +75,7 @@ export async function deployDiscordCommands(options: { token: string; applicatio
  * Runs the Discord adapter in shard processes (for bots in more than 2,500 servers): `shards` is a number, or
  * "auto" for Discord's recommendation. Each shard opens the same database; this process only supervises.
  */
-export async function startDiscordShards(options: { token: string; shards: number | "auto"; db: string; apiRoot?: string | undefined }): Promise<{ stop(): Promise<void>; done: Promise<void>; count: number }> {
+export async function startDiscordShards(options: { token: string; shards: number | "auto"; db: string; apiRoot?: string | undefined }): Promise<{ stop(): Promise<void>; done: Promise<void>; count: number; connected(): boolean }> {
   let total = options.shards;
   if (total === "auto") {
     // Asked through our own REST client, so DISCORD_API_ROOT applies (discord.js's helper always calls discord.com).
@@ -92,6 +95,8 @@ export async function startDiscordShards(options: { token: string; shards: numbe
   return {
     count: total,
     done,
+    // Every shard process alive and its client ready (a respawning shard is not, until it is ready again).
+    connected: () => manager.shards.size === total && [...manager.shards.values()].every((shard) => shard.ready && shard.process !== null && shard.process.exitCode === null),
     stop: async () => {
       manager.respawn = false;
       await Promise.all([...manager.shards.values()].map((shard) => new Promise<void>((resolve) => {

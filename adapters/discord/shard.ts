@@ -10,7 +10,7 @@ import { startDiscord } from "./run.js";
 
 loadDotEnv();
 const config = readConfig({ db: process.env.REGBOT_SHARD_DB });
-const logger = createLogger({ level: process.env.LOG_LEVEL });
+const logger = createLogger({ level: config.logLevel });
 const database = openDatabase(config.db);
 const core = createCore({ store: createArticleStore(database, { file: config.db }), maxCitations: config.maxCitations, logger });
 const discord = await startDiscord(config.discordToken ?? "", { core, logger, apiRoot: config.discordApiRoot });

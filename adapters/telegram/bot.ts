@@ -2,6 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { silentMetrics } from "../../src/metrics.js";
 import { alerts } from "./alerts.js";
 import { commands, unknownCommands } from "./commands.js";
 import type { TelegramDeps } from "./context.js";
@@ -31,6 +32,11 @@ export function createTelegramBot(token: string, options: TelegramBotOptions): B
     ...(options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {}),
   });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  const metrics = options.metrics ?? silentMetrics;
+  bot.use((_ctx, next) => {
+    metrics.update("telegram");
+    return next();
+  });
 
   // One chat's updates in order (a question and its follow-up), different chats side by side.
   bot.use(sequentialize((ctx: Context) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
@@ -49,6 +55,7 @@ export function createTelegramBot(token: string, options: TelegramBotOptions): B
 
   bot.catch(async (error) => {
     const ctx = error.ctx;
+    metrics.error("telegram");
     options.logger.error({ update: ctx.update.update_id, chat: ctx.chat?.id, err: error.error }, "a Telegram handler failed");
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: "Something went wrong; please try again." });

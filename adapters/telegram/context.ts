@@ -2,6 +2,7 @@ import type { Context } from "grammy";
 import type { InlineKeyboard } from "grammy";
 import type { Core } from "../../src/core.js";
 import type { Logger } from "../../src/logger.js";
+import type { Metrics } from "../../src/metrics.js";
 
 /** What every Telegram feature needs. */
 export interface TelegramDeps {
@@ -10,6 +11,8 @@ export interface TelegramDeps {
   /** Questions one user may ask per window before being asked to slow down. Default 5 per 60 s. */
   readonly flood?: { readonly limit: number; readonly windowMs: number };
   readonly now?: () => number;
+  /** Counts updates, answers, warnings and errors for `/metrics`. Default: counts nothing. */
+  readonly metrics?: Metrics;
 }
 
 /** The chat's forum topic of this update, if any: replies belong in the same topic. */

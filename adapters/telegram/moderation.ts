@@ -4,6 +4,7 @@ import { isRegbotError } from "../../src/errors.js";
 import { formatDuration, parseDuration } from "../../src/moderation/duration.js";
 import type { Person, Place, WarnOutcome, WarnPolicy } from "../../src/moderation/ledger.js";
 import { replyHtml, type TelegramDeps } from "./context.js";
+import { silentMetrics } from "../../src/metrics.js";
 import type { ModeratorGate } from "./moderators.js";
 import { GROUP_ANONYMOUS_BOT_ID } from "./qa.js";
 import { escapeHtml } from "./render.js";
@@ -30,6 +31,7 @@ export const TELEGRAM_MODERATION_COMMANDS = [
  */
 export function moderation(deps: TelegramDeps, moderators: ModeratorGate): Composer<Context> {
   const { ledger, members } = deps.core.moderation;
+  const metrics = deps.metrics ?? silentMetrics;
   const composer = new Composer<Context>();
   const now = () => deps.now?.() ?? Date.now();
   const { rightsOf } = moderators;
@@ -125,6 +127,7 @@ export function moderation(deps: TelegramDeps, moderators: ModeratorGate): Compo
       return `I could not ${action.kind} ${who(target)}: Telegram said “${escapeHtml(said)}”. The warning stays recorded.`;
     }
     const done = { mute: "muted", kick: "kicked", ban: "banned" }[action.kind];
+    metrics.action("telegram", action.kind);
     ledger.record(place(chatId), moderator, target, action.kind, length.trim());
     return `${who(target)} reached ${outcome.count}/${outcome.policy.limit} warnings and was ${done}${length}.`;
   };
@@ -144,6 +147,7 @@ export function moderation(deps: TelegramDeps, moderators: ModeratorGate): Compo
       // Keyed on the command message: an update Telegram delivers again after a crash does not warn twice.
       const outcome = ledger.warn(place(chatId), target, moderator, reason, evidenceText, ctx.msg ? `${chatId}:${ctx.msg.message_id}` : undefined);
       if (outcome.duplicate) return;
+      metrics.warning("telegram");
       const lines = [`⚠️ ${who(target)} has been warned by ${who(moderator)} (${outcome.count}/${outcome.policy.limit}).`, reason ? `Reason: ${escapeHtml(reason)}` : ""];
       const keyboard = outcome.action ? undefined : new InlineKeyboard().text("Remove warning", `uw:${target.id}:${outcome.warning.id}`);
       if (outcome.action) lines.push(await act(ctx, target, moderator, outcome));

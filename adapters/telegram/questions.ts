@@ -5,6 +5,7 @@ import { answersAllowed } from "./answers-allowed.js";
 import { replyHtml, type TelegramDeps } from "./context.js";
 import { createRecentQuestions } from "../../src/chats/recent-questions.js";
 import { createFloodGate } from "./flood.js";
+import { secondsSince, silentMetrics } from "../../src/metrics.js";
 import { escapeHtml, renderAnswerHtml, renderArticleHtml } from "./render.js";
 
 /** Citations shown per answer and per "More". */
@@ -21,6 +22,7 @@ export const ASK_USAGE = "Ask me about crypto regulation news, e.g. <code>/ask i
  */
 export function questions(deps: TelegramDeps): Composer<Context> {
   const { core, logger } = deps;
+  const metrics = deps.metrics ?? silentMetrics;
   const composer = new Composer<Context>();
   const gate = createFloodGate({ limit: deps.flood?.limit ?? 5, windowMs: deps.flood?.windowMs ?? 60_000, ...(deps.now ? { now: deps.now } : {}) });
   const recent = createRecentQuestions(REMEMBERED);
@@ -44,8 +46,10 @@ export function questions(deps: TelegramDeps): Composer<Context> {
     }
     if (!question.trim()) return replyHtml(ctx, [ASK_USAGE]);
     let result: Answer;
+    const started = performance.now();
     try {
       result = core.ask(question, { maxCitations: PAGE });
+      metrics.answer("telegram", result.citations.length > 0, secondsSince(started));
     } catch (error) {
       if (isRegbotError(error, "BAD_INPUT")) return replyHtml(ctx, [escapeHtml(error.message)]);
       throw error;

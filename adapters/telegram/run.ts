@@ -15,7 +15,18 @@ export interface TelegramRunner {
   readonly done: Promise<void>;
   /** In webhook mode: where the server listens. */
   readonly address?: () => ReturnType<http.Server["address"]>;
+  /**
+   * Whether updates can come in (for `/healthz`): polling runs and Telegram answered a getUpdates within
+   * {@link POLL_SILENCE_MS}, or the webhook server listens.
+   */
+  connected(): boolean;
 }
+
+/**
+ * Longest a polling bot may go without a getUpdates answer and still count as connected: a long poll is held
+ * up to 30 s, and failures get a minute of retries (auto-retry and the runner retry quietly, for hours).
+ */
+export const POLL_SILENCE_MS = 90_000;
 
 /** Says what a Telegram refusal means, in plain words and without the token. */
 export function explainTelegramError(error: unknown, apiRoot: string): RegbotError {
@@ -75,12 +86,21 @@ export async function startTelegram(token: string, options: TelegramBotOptions &
   } catch (error) {
     throw explainTelegramError(error, apiRoot);
   }
+  // When Telegram last answered a getUpdates. Installed last, so it sees only what auto-retry finally returns.
+  const now = options.now ?? Date.now;
+  let answeredAt = now();
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (method === "getUpdates" && result.ok) answeredAt = now();
+    return result;
+  });
   const handle = run(bot, { runner: { silent: true, fetch: { allowed_updates: ALLOWED_UPDATES } } });
   const task = handle.task() ?? Promise.resolve();
   const done = task.catch((error: unknown) => {
     throw explainTelegramError(error, apiRoot);
   });
-  return { bot, stop: () => (handle.isRunning() ? handle.stop() : Promise.resolve()), done };
+  const connected = () => handle.isRunning() && now() - answeredAt < POLL_SILENCE_MS;
+  return { bot, stop: () => (handle.isRunning() ? handle.stop() : Promise.resolve()), done, connected };
 }
 
 /** Serves Telegram's webhook posts; the secret token header is checked before the body is read. */
@@ -120,5 +140,5 @@ async function startWebhook(bot: Bot, webhook: WebhookOptions, apiRoot: string):
       });
       server.closeIdleConnections();
     });
-  return { bot, stop, done, address: () => server.address() };
+  return { bot, stop, done, address: () => server.address(), connected: () => server.listening };
 }

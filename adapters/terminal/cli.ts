@@ -6,7 +6,9 @@ import type { IngestReport } from "../../src/articles/ingest.js";
 import type { Answer } from "../../src/search/answer.js";
 import { isRegbotError } from "../../src/errors.js";
 import { runChat } from "./chat.js";
+import { configCommand } from "./config-command.js";
 import { feedsCommand } from "./feeds-command.js";
+import { maintenanceCommands } from "./maintenance-command.js";
 import { forgetCommand } from "./forget-command.js";
 import { renderAnswer, renderArticle, renderArticleList } from "./render.js";
 
@@ -187,6 +189,8 @@ export function createCli(deps: CliDeps): Command {
     );
 
   program.addCommand(feedsCommand({ withCore: (work) => withCore(false, work), out, color }));
+  for (const command of maintenanceCommands({ dbFlag: () => program.opts<{ db?: string }>().db, out, color })) program.addCommand(command);
+  program.addCommand(configCommand({ out }));
   program.addCommand(forgetCommand({ withCore: (work) => withCore(false, work), out }));
 
   program

@@ -2,6 +2,7 @@ import type { Core } from "../core.js";
 import { dispatchAlerts, type AlertSender, type DispatchReport } from "../alerts/dispatch.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { isRegbotError } from "../errors.js";
+import { silentMetrics, type Metrics } from "../metrics.js";
 import { createFeedPoller, type FeedPollResult } from "./poll.js";
 import type { FetchLimits } from "./fetch-feed.js";
 
@@ -18,6 +19,8 @@ export interface NewsOptions {
   /** Hears each polling round and each dispatch round (for logs and tests). */
   readonly onPoll?: (results: FeedPollResult[]) => void;
   readonly onDispatch?: (report: DispatchReport) => void;
+  /** Counts feed polls (by outcome) and alerts sent (by platform). Default: counts nothing. */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -27,6 +30,15 @@ export interface NewsOptions {
 export function startNews(core: Core, options: NewsOptions): { stop(): Promise<void> } {
   const logger = options.logger ?? silentLogger;
   const tickMs = options.tickMs ?? 60_000;
+  const metrics = options.metrics ?? silentMetrics;
+  // Each platform's sender, counting the messages its platform accepted.
+  const senders = Object.fromEntries(
+    Object.entries(options.senders).map(([platform, send]): [string, AlertSender] => [platform, async (message) => {
+      const outcome = await send(message);
+      if (outcome.status === "sent") metrics.alertSent(platform);
+      return outcome;
+    }]),
+  );
   const poller = createFeedPoller({
     feeds: core.feeds,
     storeItems: (feed, items, source) => core.storeFeedItems(feed, items, source),
@@ -49,9 +61,10 @@ export function startNews(core: Core, options: NewsOptions): { stop(): Promise<v
     running = (async () => {
       try {
         const results = await poller.pollDue();
+        for (const result of results) metrics.feedPoll(result.outcome);
         if (results.length) options.onPoll?.(results);
-        if (Object.keys(options.senders).length > 0) {
-          const report = await dispatchAlerts({ subscriptions: core.subscriptions, getArticle, senders: options.senders, logger });
+        if (Object.keys(senders).length > 0) {
+          const report = await dispatchAlerts({ subscriptions: core.subscriptions, getArticle, senders, logger });
           options.onDispatch?.(report);
         }
       } catch (error) {

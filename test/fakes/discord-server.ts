@@ -73,7 +73,8 @@ export interface FakeDiscord {
 // ---------------------------------------------------------------------------------------------------------------------
 // Fixed identities
 
-const DEFAULT_TOKEN = "fake.discord.token";
+// Shaped like a real bot token (base64 of the application id, a timestamp part, the secret): regbot checks the shape.
+const DEFAULT_TOKEN = "OTAwMDAwMDAwMDAwMDAwMDAx.GfAkE1.fake-discord-bot-token-for-regbot-tests";
 const APPLICATION_ID = "900000000000000001";
 const GUILD_ID = "800000000000000001";
 const GENERAL_CHANNEL_ID = "800000000000000010";

@@ -1,5 +1,6 @@
 import { SlashCommandBuilder } from "discord.js";
 import { isRegbotError } from "../../../src/errors.js";
+import { secondsSince } from "../../../src/metrics.js";
 import { answersAllowed, PAGE, replyPrivately, type Command } from "../context.js";
 import { answerButtons, answerEmbed, NO_PINGS } from "../render.js";
 
@@ -16,7 +17,9 @@ export const ask = {
     const question = interaction.options.getString("question", true);
     await interaction.deferReply();
     try {
+      const started = performance.now();
       const answer = deps.core.ask(question, { maxCitations: PAGE });
+      deps.metrics?.answer("discord", answer.citations.length > 0, secondsSince(started));
       const more = answer.citations.length >= PAGE ? `more:${deps.recent.remember(question)}:${PAGE}` : null;
       await interaction.editReply({ embeds: [answerEmbed(answer)], components: answerButtons(answer.citations, more), allowedMentions: NO_PINGS });
     } catch (error) {

@@ -74,6 +74,7 @@ async function act(interaction: ChatInputCommandInteraction, deps: DiscordDeps, 
   }
   const length = action.kind === "mute" ? ` for ${formatDuration(Math.min(action.durationSeconds ?? 86400, MAX_MUTE_SECONDS))}` : action.kind === "ban" && action.durationSeconds ? ` for ${formatDuration(action.durationSeconds)}` : "";
   deps.core.moderation.ledger.record(place(guild.id), moderator, person, action.kind, length.trim());
+  deps.metrics?.action("discord", action.kind);
   return `${who(person)} reached ${outcome.count}/${outcome.policy.limit} warnings and was ${{ mute: "timed out", kick: "kicked", ban: "banned" }[action.kind]}${length}.`;
 }
 
@@ -98,6 +99,7 @@ export const warn = {
     // Acting at the limit calls Discord first: defer so the 3-second window cannot close on a slow answer.
     await interaction.deferReply();
     const outcome = deps.core.moderation.ledger.warn(place(context.guildId), person, context.moderator, reason, null, interaction.id);
+    if (!outcome.duplicate) deps.metrics?.warning("discord");
     const lines = [`⚠️ <@${target.id}> (${who(person)}) has been warned by ${who(context.moderator)} (${outcome.count}/${outcome.policy.limit}).`, reason ? `Reason: ${escapeDiscord(reason)}` : ""];
     // The member hears it privately too; one who blocks direct messages is no error.
     const tell = async () => {
