@@ -9,6 +9,19 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
+/**
+ * A logger that adds `fields` to every line (e.g. `{ platform: "telegram" }`), so each adapter's lines say where
+ * they come from without every call repeating it.
+ */
+export function withFields(logger: Logger, fields: Readonly<Record<string, unknown>>): Logger {
+  return {
+    debug: (obj, msg) => logger.debug({ ...fields, ...obj }, msg),
+    info: (obj, msg) => logger.info({ ...fields, ...obj }, msg),
+    warn: (obj, msg) => logger.warn({ ...fields, ...obj }, msg),
+    error: (obj, msg) => logger.error({ ...fields, ...obj }, msg),
+  };
+}
+
 /** A logger that drops everything. */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 

@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits, Partials, type ButtonInteraction, type Interaction, type Message } from "discord.js";
 import { isRegbotError } from "../../src/errors.js";
+import { withFields } from "../../src/logger.js";
 import { secondsSince, silentMetrics } from "../../src/metrics.js";
 import { sendArticle } from "./commands/article.js";
 import { COMMANDS } from "./commands/index.js";
@@ -17,7 +18,9 @@ export interface DiscordClientOptions extends DiscordDeps {
  * Creates the discord.js client with the minimal intents (no privileged ones) and regbot's handlers. Messages
  * never ping anyone; a failing handler is logged and answered, and never stops the client.
  */
-export function createDiscordClient(options: DiscordClientOptions): Client {
+export function createDiscordClient(given: DiscordClientOptions): Client {
+  // Every line this client logs says it is Discord's; lines about an interaction carry its guild, channel and id.
+  const options: DiscordClientOptions = { ...given, logger: withFields(given.logger, { platform: "discord" }) };
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
     partials: [Partials.Channel],
@@ -28,9 +31,10 @@ export function createDiscordClient(options: DiscordClientOptions): Client {
   const metrics = options.metrics ?? silentMetrics;
   client.on(Events.InteractionCreate, (interaction) => {
     metrics.update("discord");
+    options.logger.debug({ update: interaction.id, chat: interaction.channelId, guild: interaction.guildId, user: interaction.user.id }, "interaction received");
     void handleInteraction(interaction, options).catch(async (error: unknown) => {
       metrics.error("discord");
-      options.logger.error({ interaction: interaction.id, guild: interaction.guildId, err: error }, "a Discord interaction handler failed");
+      options.logger.error({ update: interaction.id, chat: interaction.channelId, guild: interaction.guildId, err: error }, "a Discord interaction handler failed");
       if (interaction.isRepliable()) {
         await replyPrivately(interaction, "Something went wrong while answering; please try again in a moment.").catch(() => undefined);
       }
@@ -40,7 +44,7 @@ export function createDiscordClient(options: DiscordClientOptions): Client {
   client.on(Events.MessageCreate, (message) => {
     void handleMention(message, client, options).catch((error: unknown) => {
       metrics.error("discord");
-      options.logger.error({ message: message.id, guild: message.guildId, err: error }, "a Discord message handler failed");
+      options.logger.error({ update: message.id, chat: message.channelId, guild: message.guildId, err: error }, "a Discord message handler failed");
     });
   });
 

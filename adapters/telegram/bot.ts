@@ -2,6 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { withFields } from "../../src/logger.js";
 import { silentMetrics } from "../../src/metrics.js";
 import { alerts } from "./alerts.js";
 import { commands, unknownCommands } from "./commands.js";
@@ -26,15 +27,19 @@ export interface TelegramBotOptions extends TelegramDeps {
  * are retried after 429 (`retry_after`), 5xx and network errors; a failing handler is logged and never stops
  * the bot.
  */
-export function createTelegramBot(token: string, options: TelegramBotOptions): Bot {
+export function createTelegramBot(token: string, given: TelegramBotOptions): Bot {
+  // Every line this bot logs says it is Telegram's; lines about an update also carry its chat and update ids.
+  const options: TelegramBotOptions = { ...given, logger: withFields(given.logger, { platform: "telegram" }) };
   const bot = new Bot(token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     ...(options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {}),
   });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   const metrics = options.metrics ?? silentMetrics;
-  bot.use((_ctx, next) => {
+  bot.use((ctx, next) => {
     metrics.update("telegram");
+    // What people write appears only at debug level.
+    options.logger.debug({ update: ctx.update.update_id, chat: ctx.chat?.id, user: ctx.from?.id, text: ctx.msg?.text ?? ctx.inlineQuery?.query }, "update received");
     return next();
   });
 

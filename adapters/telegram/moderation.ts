@@ -96,7 +96,7 @@ export function moderation(deps: TelegramDeps, moderators: ModeratorGate): Compo
     try {
       await ctx.api.sendMessage(policy.logChat, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
     } catch (error) {
-      deps.logger.warn({ chat: ctx.chat?.id, err: error }, "the moderation log chat could not be reached");
+      deps.logger.warn({ update: ctx.update.update_id, chat: ctx.chat?.id, err: error }, "the moderation log chat could not be reached");
     }
   };
 

@@ -1,0 +1,63 @@
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { startTelegram } from "../../../adapters/telegram/run.js";
+import { createCore } from "../../../src/core.js";
+import type { Logger } from "../../../src/logger.js";
+import { STABLECOIN_ARTICLES } from "../../fakes/articles.js";
+import { replyTo, startFakeTelegram, updates } from "../../fakes/telegram-server.js";
+import { openTempStore, tempDir, writeFiles } from "../../fakes/temp-store.js";
+
+interface Line {
+  readonly level: "debug" | "info" | "warn" | "error";
+  readonly fields: Record<string, unknown>;
+  readonly msg: string | undefined;
+}
+
+/** A logger that keeps every line, as pino would receive it. */
+function recordingLogger(): Logger & { lines: Line[] } {
+  const lines: Line[] = [];
+  const at = (level: Line["level"]) => (fields: object, msg?: string) => void lines.push({ level, fields: fields as Record<string, unknown>, msg });
+  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+async function startBot(logger: Logger) {
+  const dir = tempDir();
+  const core = createCore({ store: openTempStore(path.join(dir, "regbot.db")) });
+  core.ingest([writeFiles(path.join(dir, "articles"), STABLECOIN_ARTICLES)]);
+  const fake = await startFakeTelegram();
+  onTestFinished(() => fake.close());
+  const runner = await startTelegram(fake.token, { core, logger, apiRoot: fake.apiRoot });
+  onTestFinished(() => runner.stop());
+  return { fake, core };
+}
+
+describe("Telegram logs", () => {
+  it("say on every line about an update which platform, chat and update it was; the text only at debug level", async () => {
+    const logger = recordingLogger();
+    const { fake } = await startBot(logger);
+    const update = updates.privateText("secret question about stablecoin reserves");
+    await replyTo(fake, update);
+
+    const received = logger.lines.find((l) => l.msg === "update received");
+    expect(received).toMatchObject({ level: "debug", fields: { platform: "telegram", update: expect.any(Number), chat: update.message!.chat.id } });
+    expect(received!.fields.text).toBe("secret question about stablecoin reserves");
+    const aboutUpdates = logger.lines.filter((l) => "update" in l.fields);
+    expect(aboutUpdates.length).toBeGreaterThan(1);
+    for (const line of aboutUpdates) expect(line.fields).toMatchObject({ platform: "telegram", update: received!.fields.update, chat: update.message!.chat.id });
+    for (const line of logger.lines.filter((l) => l.level !== "debug")) expect(JSON.stringify(line)).not.toContain("secret question");
+  });
+
+  it("log a failing handler as an error with the update's ids, never the token", async () => {
+    const logger = recordingLogger();
+    const { fake, core } = await startBot(logger);
+    // A core that fails makes the question fail inside the handler.
+    (core as { ask: unknown }).ask = () => {
+      throw new Error("the index is gone");
+    };
+    const update = updates.privateText("stablecoin reserves");
+    await replyTo(fake, update);
+    const failure = logger.lines.find((l) => l.level === "error");
+    expect(failure).toMatchObject({ msg: "a Telegram handler failed", fields: { platform: "telegram", update: expect.any(Number), chat: update.message!.chat.id } });
+    expect(JSON.stringify(logger.lines.map((l) => ({ ...l, fields: { ...l.fields, err: String(l.fields.err) } })))).not.toContain(fake.token);
+  });
+});
