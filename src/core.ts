@@ -6,6 +6,7 @@ import { ingestPaths, ARTICLE_EXTENSIONS, type IngestReport } from "./articles/i
 import { jurisdictionByName } from "./articles/jurisdictions.js";
 import type { ArticleStore, StoreChange } from "./articles/store.js";
 import { createChatSettingsStore, type ChatSettingsStore } from "./chats/chat-settings.js";
+import { createUpdateInbox, type UpdateInbox } from "./chats/update-inbox.js";
 import type { ArticleDraft } from "./articles/article.js";
 import { queueAlerts } from "./alerts/dispatch.js";
 import { createSubscriptionStore, type SubscriptionStore } from "./alerts/subscriptions.js";
@@ -47,6 +48,8 @@ export interface Core {
   about(): { articles: number; newest: string | null; sources: string[]; jurisdictions: string[] };
   /** Per-chat settings of the chat adapters. */
   readonly chats: ChatSettingsStore;
+  /** Updates received and not yet handled, so a killed process handles them when it starts again. */
+  readonly inbox: UpdateInbox;
   /** Moderation: the warnings ledger, policies and audit trail, the members seen in each chat, and erasing them. */
   readonly moderation: { readonly ledger: WarningLedger; readonly members: MembersSeen; readonly privacy: Privacy };
   /**
@@ -88,6 +91,7 @@ export function createCore(deps: CoreDeps): Core {
   let chats: ChatSettingsStore | undefined;
   let moderation: Core["moderation"] | undefined;
   let feeds: FeedStore | undefined;
+  let inbox: UpdateInbox | undefined;
   let subscriptions: SubscriptionStore | undefined;
 
   /** The saved index, when it reflects the store as it is now (and was written by this version). */
@@ -275,6 +279,9 @@ export function createCore(deps: CoreDeps): Core {
       return { articles: count, newest, sources, jurisdictions: store.jurisdictions() };
     },
     // Made on first use: a read-only database of an older schema still answers questions.
+    get inbox() {
+      return (inbox ??= createUpdateInbox(store.db, { file: store.file }));
+    },
     get chats() {
       return (chats ??= createChatSettingsStore(store.db, { file: store.file }));
     },

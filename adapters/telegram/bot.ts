@@ -36,6 +36,18 @@ export function createTelegramBot(token: string, given: TelegramBotOptions): Bot
   });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   const metrics = options.metrics ?? silentMetrics;
+  // An update received by polling is in the inbox until handled (see run.ts); handled or failed, it is done.
+  bot.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      try {
+        options.core.inbox.done("telegram", ctx.update.update_id);
+      } catch {
+        // A read-only database keeps no inbox; nothing to forget.
+      }
+    }
+  });
   bot.use((ctx, next) => {
     metrics.update("telegram");
     // What people write appears only at debug level.

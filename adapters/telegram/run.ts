@@ -47,6 +47,9 @@ export function explainTelegramError(error: unknown, apiRoot: string): RegbotErr
   return new RegbotError("PLATFORM", `The Telegram bot stopped: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
+/** The inbox's name for this platform's updates. */
+export const INBOX = "telegram";
+
 /** Webhook mode: Telegram posts updates to `url`; regbot listens on `port` (and `host`). */
 export interface WebhookOptions {
   /** The public HTTPS URL Telegram posts to (its path is the one served). */
@@ -91,9 +94,30 @@ export async function startTelegram(token: string, options: TelegramBotOptions &
   let answeredAt = now();
   bot.api.config.use(async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
-    if (method === "getUpdates" && result.ok) answeredAt = now();
+    if (method === "getUpdates" && result.ok) {
+      answeredAt = now();
+      // Kept before the runner sees them: its next getUpdates confirms this batch to Telegram, possibly before the
+      // batch is handled, and a process killed then would lose it. The bot forgets each one once handled.
+      const batch = result.result as unknown as Array<{ update_id: number }>;
+      try {
+        options.core.inbox.received(INBOX, batch.map((u) => ({ id: u.update_id, payload: u })));
+      } catch (error) {
+        // A read-only or full database: the updates are still handled, only not kept against a crash.
+        options.logger.warn({ platform: "telegram", err: error }, "received updates could not be kept in the inbox");
+      }
+    }
     return result;
   });
+  // What a killed process received and never finished is handled first, in order.
+  const unfinished = (() => {
+    try {
+      return options.core.inbox.pending(INBOX);
+    } catch {
+      return [];
+    }
+  })();
+  if (unfinished.length) options.logger.info({ platform: "telegram", updates: unfinished.length }, "handling updates received before a stop that never finished");
+  for (const { payload } of unfinished) await bot.handleUpdate(payload as Parameters<Bot["handleUpdate"]>[0]);
   const handle = run(bot, { runner: { silent: true, fetch: { allowed_updates: ALLOWED_UPDATES } } });
   const task = handle.task() ?? Promise.resolve();
   const done = task.catch((error: unknown) => {

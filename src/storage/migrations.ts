@@ -169,4 +169,15 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX alerts_pending ON alerts (sent_at, subscription_id);
   `,
+  // Updates received but not yet handled: Telegram's polling confirms a batch when the next one is fetched, which
+  // the concurrent runner does before the batch is handled; kept here first, a killed process handles them on start.
+  `
+  CREATE TABLE update_inbox (
+    platform    TEXT NOT NULL,
+    update_id   INTEGER NOT NULL,
+    payload     TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (platform, update_id)
+  );
+  `,
 ];

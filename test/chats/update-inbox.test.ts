@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { createUpdateInbox } from "../../src/chats/update-inbox.js";
+import { openTempStore } from "../fakes/temp-store.js";
+
+describe("the update inbox", () => {
+  it("keeps received updates until each is done, oldest first, per platform, across reopening the file", () => {
+    const store = openTempStore();
+    const inbox = createUpdateInbox(store.db, { file: store.file });
+    inbox.received("telegram", [
+      { id: 12, payload: { update_id: 12, message: { text: "<3 </a> _*[" } } },
+      { id: 11, payload: { update_id: 11 } },
+    ]);
+    inbox.received("discord", [{ id: 12, payload: { other: true } }]);
+    inbox.done("telegram", 11);
+
+    const reopened = openTempStore(store.file);
+    const again = createUpdateInbox(reopened.db, { file: reopened.file });
+    expect(again.pending("telegram")).toEqual([{ id: 12, payload: { update_id: 12, message: { text: "<3 </a> _*[" } } }]);
+    expect(again.pending("discord")).toEqual([{ id: 12, payload: { other: true } }]);
+  });
+
+  it("keeps the first copy of an update received twice", () => {
+    const store = openTempStore();
+    const inbox = createUpdateInbox(store.db, { file: store.file });
+    inbox.received("telegram", [{ id: 1, payload: { first: true } }]);
+    inbox.received("telegram", [{ id: 1, payload: { first: false } }]);
+    expect(inbox.pending("telegram")).toEqual([{ id: 1, payload: { first: true } }]);
+  });
+});
