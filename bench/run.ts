@@ -1,6 +1,8 @@
 // `npm run bench`: speed, memory and size of the answer path, measured side by side with the raw engines
 // (MiniSearch's search alone, SQLite FTS5 with bm25 + snippet) on the same synthetic corpus and questions.
-// Usage: npm run bench [-- --sizes 1000,10000,100000]
+// Usage: npm run bench [-- --size 10k | --sizes 1k,10k,100k] [--json]
+// With --json the last line of standard output is one JSON object with the figures of the last size.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,11 +15,36 @@ import { createCore } from "../src/core.js";
 import { createArticleIndex } from "../src/search/article-index.js";
 import { parseQuestion } from "../src/search/query.js";
 import { openDatabase } from "../src/storage/database.js";
+import { discordThroughput, telegramThroughput } from "./adapters.js";
 import { benchmarkQuestions, bundledSentences, syntheticArticles } from "./corpus.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "1000,10000" } } });
-const sizes = values.sizes!.split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const { values } = parseArgs({ options: { sizes: { type: "string" }, size: { type: "string" }, json: { type: "boolean", default: false } } });
+/** "10k" → 10,000; "1000" → 1,000. */
+const count = (s: string) => Math.round(Number(s.trim().toLowerCase().replace(/k$/, "")) * (/k$/i.test(s.trim()) ? 1000 : 1));
+const sizes = (values.size ?? values.sizes ?? "1k,10k").split(",").map(count);
+if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+  console.error("--size takes a number of articles (10000 or 10k); --sizes a comma-separated list (1k,10k,100k).");
+  process.exit(2);
+}
+const BIN = path.join(ROOT, "bin", "regbot");
+
+/** Runs `regbot ARGS` on `db` (stdin from `input`); resolves with the wall time and what it printed. */
+function regbot(args: readonly string[], db: string, input = ""): Promise<{ ms: number; stdout: string; lineTimes: number[] }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, REGBOT_DB: db, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", NO_COLOR: "1" }, stdio: ["pipe", "pipe", "inherit"] });
+    let stdout = "";
+    const lineTimes: number[] = [];
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      for (let i = 0; i < d.toString().split("\n").length - 1; i++) lineTimes.push(ms(started));
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve({ ms: ms(started), stdout, lineTimes }) : reject(new Error(`regbot ${args.join(" ")} exited with ${code}`))));
+    child.stdin.end(input);
+  });
+}
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -33,6 +60,7 @@ console.log(`regbot bench — ${os.cpus()[0]?.model ?? "cpu"}, ${os.cpus().lengt
 const pool = bundledSentences(ROOT);
 const questions = benchmarkQuestions();
 
+let summary: object = {};
 for (const size of sizes) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regbot-bench-"));
   const file = path.join(dir, "bench.db");
@@ -98,6 +126,30 @@ for (const size of sizes) {
   }
   db.exec("DROP TABLE bench_fts");
 
+  // The adapters: the same questions through the real Telegram bot and Discord handlers, beside the core alone.
+  const coreOnly: number[] = [];
+  for (const q of questions) {
+    const s = process.hrtime.bigint();
+    core.ask(q);
+    coreOnly.push(ms(s));
+  }
+  const coreMean = stats(coreOnly).mean;
+  const telegram = await telegramThroughput(core, questions);
+  const discord = await discordThroughput(core, questions);
+
+  // As users run it: `regbot ask` (a fresh process: open, load, answer), `ask --json -` (one process, many
+  // questions), and `regbot ingest` of the same articles as files into a new database.
+  db.close();
+  const firstAnswer = await regbot(["ask", "is crypto trading banned in China?"], file);
+  const streamed = await regbot(["ask", "--json", "-"], file, `${questions.join("\n")}\n`);
+  const perFurther = (streamed.lineTimes.at(-1)! - streamed.lineTimes[0]!) / Math.max(streamed.lineTimes.length - 1, 1);
+  const filesDir = path.join(dir, "files");
+  fs.mkdirSync(filesDir);
+  for (let i = 0; i < drafts.length; i += 1000) fs.writeFileSync(path.join(filesDir, `part-${String(i / 1000).padStart(4, "0")}.json`), JSON.stringify(drafts.slice(i, i + 1000)));
+  const ingested = await regbot(["ingest", "--json", filesDir], path.join(dir, "ingest.db"));
+  const processIngestRate = size / (ingested.ms / 1000);
+  db = openDatabase(file);
+
   const dbBytes = ["", "-wal"].map((x) => (fs.existsSync(file + x) ? fs.statSync(file + x).size : 0)).reduce((a, b) => a + b, 0);
   const indexBytes = (db.prepare("SELECT length(data) AS n FROM search_index").get() as { n: number } | undefined)?.n ?? 0;
   db.close();
@@ -113,5 +165,29 @@ for (const size of sizes) {
   console.log(`  MiniSearch search alone:   p50 ${fmt(mini.p50, 2)} / p95 ${fmt(mini.p95, 2)} / p99 ${fmt(mini.p99, 2)} ms`);
   console.log(`  SQLite FTS5 (bm25+snippet): p50 ${fmt(lite.p50, 2)} / p95 ${fmt(lite.p95, 2)} / p99 ${fmt(lite.p99, 2)} ms (build ${fmt(ftsBuildMs / 1000, 2)} s)`);
   console.log(`  ours p99 / FTS5 p99 = ${fmt(ours.p99 / lite.p99, 2)}   target ≤ 1 (ambition 0.5) ${verdict(ours.p99 <= lite.p99)}`);
-  console.log(`memory after load: RSS ${mb(memory.rss)}, heap ${mb(memory.heapUsed)}; on disk: database ${mb(dbBytes)}, saved index ${mb(indexBytes)}`);
+  console.log(`memory after load: RSS ${mb(memory.rss)}, heap ${mb(memory.heapUsed)}; on disk: database ${mb(dbBytes)}, saved index ${mb(indexBytes)}${size >= 100_000 ? `   target RSS ≤ 700 MB ${verdict(memory.rss <= 700 * 1024 * 1024)}` : ""}`);
+  if (size >= 100_000) console.log(`answers per second on one core: ${fmt(1000 / ours.mean, 0)}   target ≥ 100 ${verdict(1000 / ours.mean >= 100)}`);
+  const telegramOverhead = Math.max(0, telegram.meanMs - coreMean);
+  const discordOverhead = Math.max(0, discord.meanMs - coreMean);
+  console.log(`adapters (core alone ${fmt(coreMean, 2)} ms per question):`);
+  console.log(`  Telegram bot: ${fmt(telegram.perSec, 0)} updates/s, ${fmt(telegram.meanMs, 2)} ms each → adds ${fmt(telegramOverhead, 2)} ms   target ≤ 1 ms ${verdict(telegramOverhead <= 1)}`);
+  console.log(`  Discord handlers: ${fmt(discord.perSec, 0)} interactions/s, ${fmt(discord.meanMs, 2)} ms each → adds ${fmt(discordOverhead, 2)} ms   target ≤ 1 ms ${verdict(discordOverhead <= 1)}`);
+  console.log("as a process:");
+  console.log(`  regbot ask (start, open, load, first answer): ${fmt(firstAnswer.ms, 0)} ms${size === 10_000 ? `   target ≤ 1,500 ms ${verdict(firstAnswer.ms <= 1500)}` : ""}`);
+  console.log(`  regbot ask --json -: ${fmt(perFurther, 2)} ms per further question (FTS5 p50 ${fmt(lite.p50, 2)} ms)   target ≤ 10 ms and ≤ FTS5 ${verdict(perFurther <= 10 && perFurther <= lite.p50)}`);
+  console.log(`  regbot ingest of ${size.toLocaleString("en")} articles in ${size / 1000} files: ${fmt(processIngestRate, 0)} articles/s${size === 10_000 ? `   target ≥ 2,000/s ${verdict(processIngestRate >= 2000)}` : ""}`);
+  summary = {
+    size,
+    answer: { p50Ms: ours.p50, p95Ms: ours.p95, p99Ms: ours.p99, perSec: 1000 / ours.mean },
+    rawMiniSearch: { p50Ms: mini.p50, p99Ms: mini.p99 },
+    fts5: { p50Ms: lite.p50, p99Ms: lite.p99 },
+    coldStartMs: coldMs,
+    rssMb: memory.rss / 1024 / 1024,
+    ingestPerSec: ingestRate,
+    dbMb: dbBytes / 1024 / 1024,
+    telegramUpdatesPerSec: telegram.perSec,
+    discordInteractionsPerSec: discord.perSec,
+    process: { askFirstAnswerMs: firstAnswer.ms, streamedPerQuestionMs: perFurther, ingestPerSec: processIngestRate },
+  };
 }
+if (values.json) console.log(JSON.stringify(summary));

@@ -4,19 +4,13 @@ import { runCli } from "../adapters/terminal/cli.js";
 import { createArticleStore } from "./articles/store.js";
 import { loadDotEnv, PACKAGE_ROOT, readConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
-import { startTelegram } from "../adapters/telegram/run.js";
-import { deployDiscordCommands, startDiscord, startDiscordShards } from "../adapters/discord/run.js";
 import { createCore, type Core } from "./core.js";
 import { isRegbotError, RegbotError } from "./errors.js";
 import { openDatabase, type Db } from "./storage/database.js";
 import { startNews } from "./feeds/news.js";
 import { acquireRunLock } from "./storage/run-lock.js";
 import type { AlertSender } from "./alerts/dispatch.js";
-import { REST } from "discord.js";
-import { createTelegramAlertSender } from "../adapters/telegram/alerts.js";
-import { createDiscordAlertSender } from "../adapters/discord/alerts.js";
-import { databaseWritable, startHealthServer, type HealthCheck } from "./health.js";
-import { createMetrics } from "./metrics.js";
+import type { HealthCheck } from "./health.js";
 
 /**
  * The composition root: configuration → database → core → the adapters that are configured. The only module
@@ -86,6 +80,17 @@ export async function main(argv: readonly string[]): Promise<number> {
         const running: Array<{ stop: () => Promise<void>; done: Promise<void> }> = [];
         const senders: Record<string, AlertSender> = {};
         const stopAll = () => void Promise.all(running.map((r) => r.stop()));
+        // The platforms' libraries load only when a bot runs: other commands start faster without them.
+        const [{ startTelegram }, { startDiscord, startDiscordShards }, { REST }, { createTelegramAlertSender }, { createDiscordAlertSender }, { databaseWritable, startHealthServer }, { createMetrics }] =
+          await Promise.all([
+            import("../adapters/telegram/run.js"),
+            import("../adapters/discord/run.js"),
+            import("discord.js"),
+            import("../adapters/telegram/alerts.js"),
+            import("../adapters/discord/alerts.js"),
+            import("./health.js"),
+            import("./metrics.js"),
+          ]);
         const metrics = createMetrics();
         const checks: Record<string, HealthCheck> = {};
         try {
@@ -162,6 +167,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       deployDiscord: async (guildId) => {
         const config = settings();
         if (!config.discordToken) throw new RegbotError("BAD_INPUT", "Set DISCORD_TOKEN (the bot token from the Discord Developer Portal) to deploy the commands.");
+        const { deployDiscordCommands } = await import("../adapters/discord/run.js");
         return deployDiscordCommands({ token: config.discordToken, applicationId: config.discordApplicationId, guildId, apiRoot: config.discordApiRoot });
       },
     },

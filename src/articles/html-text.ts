@@ -1,4 +1,8 @@
-import { compile } from "html-to-text";
+import { createRequire } from "node:module";
+
+// Loaded on first use (its CommonJS build, synchronously): most commands never turn HTML into text, and
+// loading it costs start-up time.
+const load = () => createRequire(import.meta.url)("html-to-text") as typeof import("html-to-text");
 
 /**
  * How HTML becomes article text: no images or media, links as their words only (no URL in brackets), headings
@@ -6,7 +10,9 @@ import { compile } from "html-to-text";
  * from scripts, styles or forms.
  * Compiled once: compiling the selectors is the slow part of html-to-text.
  */
-const convert = compile({
+let converter: ((html: string) => string) | undefined;
+const convert = (html: string) => (converter ??= compileConverter())(html);
+const compileConverter = () => load().compile({
   wordwrap: false,
   selectors: [
     { selector: "img", format: "skip" },

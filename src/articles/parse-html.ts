@@ -1,8 +1,18 @@
-import { Readability } from "@mozilla/readability";
-import { parseHTML } from "linkedom";
+import { createRequire } from "node:module";
 import type { ArticleDraft } from "./article.js";
 import { normalizeDate, normalizeUrl } from "./article.js";
 import { htmlToPlainText } from "./html-text.js";
+
+// Loaded on first use (their CommonJS builds, synchronously): only ingesting an HTML page needs them, and
+// loading them costs every command start-up time.
+let libs: { parseHTML: typeof import("linkedom").parseHTML; Readability: typeof import("@mozilla/readability").Readability } | undefined;
+const dom = () => {
+  if (!libs) {
+    const require = createRequire(import.meta.url);
+    libs = { parseHTML: (require("linkedom") as typeof import("linkedom")).parseHTML, Readability: (require("@mozilla/readability") as typeof import("@mozilla/readability")).Readability };
+  }
+  return libs;
+};
 
 /** Options of {@link parseHtmlPage}. */
 export interface ParseHtmlOptions {
@@ -30,7 +40,7 @@ export function parseHtmlPage(html: string, options: ParseHtmlOptions = {}): Art
     // linkedom builds no <html> and <body> around a fragment (a browser would): without them it keeps only
     // the first element.
     const page = /<html[\s>]/i.test(html) ? html : `<!doctype html><html><head></head><body>${html}</body></html>`;
-    return parseDocument(parseHTML(page).document as DomDocument, options);
+    return parseDocument(dom().parseHTML(page).document as DomDocument, options);
   } catch (error) {
     // linkedom and Readability are forgiving; this only guards against a page that breaks them anyway.
     return { error: `the page could not be read as HTML (${error instanceof Error ? error.message : String(error)})` };
@@ -60,7 +70,7 @@ function parseDocument(document: DomDocument, options: ParseHtmlOptions): Articl
   const categories = unique([...metas.getAll("article:section"), ...metas.getAll("og:article:section"), ...metas.getAll("article:tag"), ...ld.sections]);
 
   removeChrome(document);
-  const article = new Readability<DomElement>(document, { serializer: (node) => node as DomElement }).parse();
+  const article = new (dom().Readability)<DomElement>(document, { serializer: (node) => node as DomElement }).parse();
   if (!article?.content) return { error: NO_ARTICLE };
   removeChromeFromArticle(article.content);
   const text = htmlToPlainText(article.content.innerHTML);

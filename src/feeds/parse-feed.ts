@@ -1,8 +1,12 @@
 import type { AnyFeed, AtomFeed, JsonFeed, RdfFeed, RssFeed } from "feedsmith";
-import { detectAtomFeed, detectRdfFeed, detectRssFeed, MalformedError, ParseError, parseFeed } from "feedsmith";
+import { createRequire } from "node:module";
 import type { ArticleDraft } from "../articles/article.js";
 import { normalizeDate, normalizeUrl } from "../articles/article.js";
 import { decodeHtmlEntities, htmlToPlainText, tidyPlainText } from "../articles/html-text.js";
+
+// Loaded on first use (its CommonJS build, synchronously): only reading a feed needs it.
+let feedsmith: typeof import("feedsmith") | undefined;
+const lib = () => (feedsmith ??= createRequire(import.meta.url)("feedsmith") as typeof import("feedsmith"));
 
 /** A feed document read into article drafts. */
 export interface ParsedFeed {
@@ -57,10 +61,10 @@ export function parseFeedDocument(input: string | Uint8Array, options: ParseFeed
     if (htmlPage) return { error: htmlPage };
     let parsed: AnyFeed<string>;
     try {
-      parsed = parseFeed(text);
+      parsed = lib().parseFeed(text);
     } catch (error) {
-      if (error instanceof ParseError) return emptyFeed(detectFormat(text));
-      if (error instanceof MalformedError) return { error: describeBrokenXml(text, error) };
+      if (error instanceof lib().ParseError) return emptyFeed(detectFormat(text));
+      if (error instanceof lib().MalformedError) return { error: describeBrokenXml(text, error) };
       return { error: describeUnrecognized(text) };
     }
     return readFeed(parsed);
@@ -194,7 +198,7 @@ function emptyFeed(format: ParsedFeed["format"]): ParsedFeed {
 
 /** The order in which feedsmith's `parseFeed` tries the formats. */
 function detectFormat(text: string): ParsedFeed["format"] {
-  return detectRssFeed(text) ? "rss" : detectAtomFeed(text) ? "atom" : detectRdfFeed(text) ? "rdf" : "json";
+  return lib().detectRssFeed(text) ? "rss" : lib().detectAtomFeed(text) ? "atom" : lib().detectRdfFeed(text) ? "rdf" : "json";
 }
 
 // --- Fields -----------------------------------------------------------------------------------------------
@@ -462,7 +466,7 @@ function alternateFeedLink(html: string): string | null {
   return null;
 }
 
-function describeBrokenXml(text: string, error: MalformedError): string {
+function describeBrokenXml(text: string, error: InstanceType<typeof import("feedsmith").MalformedError>): string {
   const format = { rss: "an RSS", atom: "an Atom", rdf: "an RDF (RSS 1.0)", json: "a" }[detectFormat(text)];
   const cause = error.cause instanceof Error ? `: ${error.cause.message.split("\n")[0]}` : "";
   return `This looks like ${format} feed, but its XML is broken${cause}. Only the publisher can fix it; try again later.`;

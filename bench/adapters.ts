@@ -1,0 +1,83 @@
+// Adapter overhead for `npm run bench`: the same questions through the real Telegram bot (grammY, with a
+// recording transport instead of the network) and through the real Discord client's handlers (discord.js, with
+// a recording REST transport), beside the core's own answer time.
+import { Events } from "discord.js";
+import type { Update } from "grammy/types";
+import { createDiscordClient } from "../adapters/discord/client.js";
+import { createTelegramBot } from "../adapters/telegram/bot.js";
+import { createRecentQuestions } from "../src/chats/recent-questions.js";
+import type { Core } from "../src/core.js";
+import { silentLogger } from "../src/logger.js";
+import { payloads } from "../test/fakes/discord-server.js";
+import { updates } from "../test/fakes/telegram-server.js";
+
+/** Mean milliseconds per update (or interaction), and per second on one core. */
+export interface Throughput {
+  readonly meanMs: number;
+  readonly perSec: number;
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+
+/** Updates per second through the Telegram bot: every Bot API call is recorded and answered in-process. */
+export async function telegramThroughput(core: Core, questions: readonly string[]): Promise<Throughput> {
+  let calls = 0;
+  const bot = createTelegramBot("123456789:bench-token-bench-token-bench-token", {
+    core,
+    logger: silentLogger,
+    flood: { limit: 1_000_000, windowMs: 60_000 },
+    botInfo: { id: 42, is_bot: true, first_name: "regbot", username: "regbot_bench_bot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true, can_connect_to_business: false, has_main_web_app: false } as never,
+  });
+  bot.api.config.use(async (_prev, method, payload) => {
+    calls++;
+    const chat = (payload as { chat_id?: number }).chat_id ?? 1;
+    const result = method === "sendMessage" ? { message_id: calls, date: 0, chat: { id: chat, type: "private" }, text: "" } : true;
+    return { ok: true, result } as never;
+  });
+  await bot.init();
+  const times: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (const [i, q] of questions.entries()) {
+      const update = { ...updates.privateText(q, { id: 10_000 + i }), update_id: round * 10_000 + i + 1 } as Update;
+      const started = performance.now();
+      await bot.handleUpdate(update);
+      if (round === 1) times.push(performance.now() - started);
+    }
+  }
+  const m = mean(times);
+  return { meanMs: m, perSec: 1000 / m };
+}
+
+/** Interactions per second through the Discord client's handlers: REST calls are recorded and answered in-process. */
+export async function discordThroughput(core: Core, questions: readonly string[]): Promise<Throughput> {
+  const client = createDiscordClient({ core, logger: silentLogger, recent: createRecentQuestions() });
+  let finished: (() => void) | undefined;
+  const rest = client.rest as unknown as { options: { globalRequestsPerSecond: number; makeRequest: (url: string, init: { method?: string; body?: unknown }) => Promise<unknown> } };
+  // The REST queue keeps to Discord's 50 requests a second (interaction answers are exempt on Discord's side):
+  // a transport limit, not the adapter's cost, so it is lifted here.
+  rest.options.globalRequestsPerSecond = Number.MAX_SAFE_INTEGER;
+  rest.options.makeRequest = async (url, init) => {
+    // The answer is the edit of the deferred reply (or an immediate reply): the interaction is done.
+    if (init.method === "PATCH" && /\/messages\/(@|%40)original/.test(url)) finished?.();
+    else if (url.endsWith("/callback") && String(init.body).includes('"type":4')) finished?.();
+    const body = url.includes("/messages/") ? JSON.stringify({ id: "1", channel_id: "1", content: "", embeds: [], components: [], type: 0, author: { id: "42", username: "regbot", discriminator: "0" }, timestamp: new Date(0).toISOString() }) : "";
+    return body ? new Response(body, { status: 200, headers: { "content-type": "application/json" } }) : new Response(null, { status: 204 });
+  };
+  client.rest.setToken("bench.discord.token");
+  const actions = (client as unknown as { actions: { InteractionCreate: { handle(data: object): void } } }).actions;
+  const times: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (const q of questions) {
+      const payload = payloads.slashCommand("ask", [{ name: "question", type: 3, value: q }]);
+      const done = new Promise<void>((resolve) => (finished = resolve));
+      const started = performance.now();
+      actions.InteractionCreate.handle(payload);
+      await done;
+      if (round === 1) times.push(performance.now() - started);
+    }
+  }
+  client.removeAllListeners(Events.InteractionCreate);
+  await client.destroy();
+  const m = mean(times);
+  return { meanMs: m, perSec: 1000 / m };
+}
