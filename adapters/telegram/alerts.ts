@@ -72,6 +72,15 @@ export function alerts(deps: TelegramDeps, moderators: ModeratorGate): Composer<
     return next();
   });
 
+  // Removed from a chat (or blocked in a private one): its subscriptions pause at once, not at the next failed send.
+  composer.on("my_chat_member", (ctx, next) => {
+    const status = ctx.myChatMember.new_chat_member.status;
+    if (status === "left" || status === "kicked") {
+      store.pauseChat(PLATFORM, chatKey(ctx.chat.id), status === "kicked" ? "the bot was removed or blocked" : "the bot left the chat");
+    }
+    return next();
+  });
+
   /**
    * Runs a command that changes the chat's subscriptions, for whoever may: the user in a private chat, any post in
    * a channel, a moderator in a group. `by` is who did it (a user id, or "channel").

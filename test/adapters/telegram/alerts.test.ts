@@ -1,6 +1,6 @@
 import { Api } from "grammy";
 import type { Update, User } from "grammy/types";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, vi, onTestFinished } from "vitest";
 import { createTelegramAlertSender, renderAlertHtml } from "../../../adapters/telegram/alerts.js";
 import { startTelegram } from "../../../adapters/telegram/run.js";
 import { TELEGRAM_MESSAGE_LIMIT } from "../../../adapters/telegram/render.js";
@@ -354,6 +354,23 @@ describe("dispatching alerts with createTelegramAlertSender", () => {
     // Subscribing again resumes it (only new articles are announced).
     expect(await textOf(fake, command("/subscribe eu stablecoins"))).toBe(`Subscription resumed. ${EU_STABLECOINS}`);
     expect(subsOf(core, GROUP)[0]?.pausedReason).toBeNull();
+    expect((await round()).sent).toEqual([]);
+  });
+
+  it("pauses a group's subscriptions as soon as the bot is removed from it, before any alert fails", async () => {
+    const { fake, core, round } = await startBot();
+    await textOf(fake, command("/subscribe EU stablecoins"));
+    fake.push({
+      my_chat_member: {
+        chat: { id: GROUP, type: "supergroup", title: "Regbot Test Group" },
+        from: { id: 1001, is_bot: false, first_name: "Alice" },
+        date: 1_700_000_000,
+        old_chat_member: { status: "member", user: fake.botInfo },
+        new_chat_member: { status: "kicked", user: fake.botInfo, until_date: 0 },
+      },
+    });
+    await vi.waitFor(() => expect(subsOf(core, GROUP)[0]?.pausedReason).toBe("the bot was removed or blocked"));
+    arrive(core, [EU_GUIDANCE]);
     expect((await round()).sent).toEqual([]);
   });
 
