@@ -167,6 +167,7 @@ export function createCore(deps: CoreDeps): Core {
     ingestPaths(store, paths, {
       origin,
       onChange: follow,
+      storeFeedItems: (drafts) => storeFeedItems(store, drafts, { candidates: candidatesFor, onChange: follow }),
       ...(origin === "bundled" && deps.bundledDir ? { bundledRoot: deps.bundledDir } : {}),
       ...(onProgress ? { onProgress } : {}),
     });

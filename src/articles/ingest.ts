@@ -41,6 +41,11 @@ export interface IngestOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Called with every committed batch, so the search index can follow. */
   readonly onChange?: (change: StoreChange) => void;
+  /**
+   * Stores the items of one feed file the way polled feeds are stored (each story once: by guid, URL, text, or
+   * as another outlet's copy); without it, feed items are stored like any other article.
+   */
+  readonly storeFeedItems?: (drafts: readonly ArticleDraft[]) => { added: number; updated: number; unchanged: number; merged: number; addedIds: readonly string[] };
 }
 
 /**
@@ -69,9 +74,14 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
   };
 
   files.forEach((file, index) => {
+    const feedDrafts: ArticleDraft[] = [];
     parseFile(file).forEach((item, n) => {
       if ("error" in item) {
         report.rejected.push({ path: item.path, reason: item.error });
+        return;
+      }
+      if (item.fromFeed && options.storeFeedItems) {
+        feedDrafts.push(item.draft);
         return;
       }
       const bundled = options.bundledRoot ? `bundled:${path.relative(options.bundledRoot, file).split(path.sep).join("/")}#${n + 1}` : undefined;
@@ -86,6 +96,14 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
       identities.add(record.identity);
       pending.push(record);
     });
+    if (feedDrafts.length > 0) {
+      flush();
+      const stored = options.storeFeedItems!(feedDrafts);
+      report.added += stored.added;
+      report.updated += stored.updated;
+      report.unchanged += stored.unchanged + stored.merged;
+      addedIds.push(...stored.addedIds);
+    }
     if (pending.length >= BATCH) flush();
     options.onProgress?.(index + 1, files.length);
   });
@@ -147,7 +165,7 @@ function collectFiles(input: string, files: string[], report: IngestReport, expl
   files.push(input);
 }
 
-type Parsed = { path: string; draft: ArticleDraft } | { path: string; error: string };
+type Parsed = { path: string; draft: ArticleDraft; fromFeed?: boolean } | { path: string; error: string };
 
 function parseFile(file: string): Parsed[] {
   const ext = path.extname(file).toLowerCase();
@@ -191,7 +209,7 @@ function feedItems(file: string, bytes: Buffer): Parsed[] {
   const feed = parseFeedDocument(bytes);
   if ("error" in feed) return [{ path: file, error: feed.error }];
   const where = (n: number) => `${file} (item ${n})`;
-  const parsed: Parsed[] = feed.items.map((draft, i) => ({ path: where(i + 1), draft }));
+  const parsed: Parsed[] = feed.items.map((draft, i) => ({ path: where(i + 1), draft, fromFeed: true }));
   for (const s of feed.skipped) parsed.push({ path: where(s.item), error: s.reason });
   if (parsed.length === 0) parsed.push({ path: file, error: "the feed has no items" });
   return parsed;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createCore, type Core } from "../../src/core.js";
 import { createFeedPoller, MAX_FAILURES } from "../../src/feeds/poll.js";
-import { openTempStore } from "../fakes/temp-store.js";
+import { openTempStore, tempDir, writeFiles } from "../fakes/temp-store.js";
 import { startFeedServer } from "../fakes/feed-server.js";
 
 const FIXTURES = path.join(import.meta.dirname, "..", "fixtures", "feeds");
@@ -201,5 +201,18 @@ describe("polling feeds", () => {
     expect(core.retractFeed(feed.id)).toBe(49);
     expect(core.count()).toBe(0);
     expect(core.ask("digital euro merchants").citations).toEqual([]);
+  });
+
+  it("stores the items of feed files given to ingest the same way: another outlet's copy once, as an alternate", () => {
+    const { core } = coreAt();
+    const dir = writeFiles(tempDir(), {
+      "a.rss": rss("Outlet A", [item({ title: "EU fines exchange Bitfront 4 million euros under MiCA", link: "https://outlet-a.example/bitfront", guid: "a-1", body: STORY })]),
+      "b.xml": rss("Outlet B", [item({ title: "EU fines crypto exchange Bitfront 4 million euros under MiCA", link: "https://outlet-b.example/bitfront", guid: "b-1", body: STORY })]),
+    });
+    expect(core.ingest([dir])).toEqual({ added: 1, updated: 0, unchanged: 1, rejected: [] });
+    const [stored] = core.latest({ limit: 5, all: true });
+    expect(core.article(stored!.id)).toMatchObject({ guid: "a-1", alternates: ["https://outlet-b.example/bitfront"] });
+    // Again: nothing changes.
+    expect(core.ingest([dir])).toEqual({ added: 0, updated: 0, unchanged: 2, rejected: [] });
   });
 });
