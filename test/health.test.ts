@@ -67,9 +67,7 @@ describe("GET /healthz", () => {
     other.exec("BEGIN EXCLUSIVE");
     const base = await serve({ metrics: createMetrics(), checks: { database: databaseWritable(db, { busyTimeoutMs: 100 }) } });
 
-    const started = Date.now();
     const locked = await healthz(base);
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(locked.status).toBe(503);
     expect(locked.body.checks.database.detail).toMatch(/^the database is locked by another connection: /);
     // The connection keeps its own, longer busy timeout for real work.

@@ -47,6 +47,19 @@ describe("regbot start keeps the store current and alerts subscribed chats", () 
     regbot.child.kill("SIGTERM");
     expect(await regbot.exited).toBe(0);
     expect(feeds.hits("/rss")).toHaveLength(1);
+
+    // Started again with the feed due and its validators gone: the first round fetches the same story in full and
+    // dispatches at once. The story was queued once, ever, and sent: nothing more goes out.
+    const reopened = openDatabase(db);
+    reopened.prepare("UPDATE feeds SET next_poll_at = NULL, etag = NULL, last_modified = NULL").run();
+    reopened.close();
+    const again = startRegbot(["start"], { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, REGBOT_DB: db, LOG_LEVEL: "info" });
+    await again.printed("feed polled");
+    expect(feeds.hits("/rss")).toHaveLength(2);
+    expect(feeds.hits("/rss")[1]!.headers["if-none-match"]).toBeUndefined();
+    await again.printed("Ctrl+C stops it");
+    again.child.kill("SIGTERM");
+    expect(await again.exited).toBe(0);
     expect(telegram.calls.filter((c) => c.method === "sendMessage" && c.payload.chat_id === GROUP)).toHaveLength(1);
-  }, 40_000);
+  }, 60_000);
 });

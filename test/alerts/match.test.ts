@@ -111,7 +111,8 @@ describe("matchesSubscription", () => {
 
   it("returns on a pattern that would backtrack forever, and reads it as the words it has (none: all regulation news)", () => {
     const aaa = fullArticle({ title: "Regulators act", body: `${"a".repeat(40)}!` });
-    expect(wants("(a+)+$", aaa)).toBe(wants("", aaa));
+    expect(wants("(a+)+$", aaa)).toBe(true);
+    expect(wants("", aaa)).toBe(true);
     expect(wants("(a+)+$", marketStory)).toBe(false);
     expect(wants(".*", marketStory)).toBe(false);
   });

@@ -7,15 +7,21 @@ describe("the update inbox", () => {
     const store = openTempStore();
     const inbox = createUpdateInbox(store.db, { file: store.file });
     inbox.received("telegram", [
+      { id: 13, payload: { update_id: 13 } },
       { id: 12, payload: { update_id: 12, message: { text: "<3 </a> _*[" } } },
       { id: 11, payload: { update_id: 11 } },
+      { id: 10, payload: { update_id: 10 } },
     ]);
     inbox.received("discord", [{ id: 12, payload: { other: true } }]);
-    inbox.done("telegram", 11);
+    inbox.done("telegram", 10);
 
     const reopened = openTempStore(store.file);
     const again = createUpdateInbox(reopened.db, { file: reopened.file });
-    expect(again.pending("telegram")).toEqual([{ id: 12, payload: { update_id: 12, message: { text: "<3 </a> _*[" } } }]);
+    expect(again.pending("telegram")).toEqual([
+      { id: 11, payload: { update_id: 11 } },
+      { id: 12, payload: { update_id: 12, message: { text: "<3 </a> _*[" } } },
+      { id: 13, payload: { update_id: 13 } },
+    ]);
     expect(again.pending("discord")).toEqual([{ id: 12, payload: { other: true } }]);
   });
 

@@ -1,9 +1,23 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The real `bin/regbot`, by absolute path. */
+export const REGBOT_BIN = path.join(ROOT, "bin", "regbot");
+
+let outside: string | undefined;
+/**
+ * An empty folder to run regbot in: never the checkout, whose git-ignored `.env` (a developer's real tokens) would
+ * fill every setting a test leaves empty.
+ */
+export function outsideCheckout(): string {
+  return (outside ??= fs.mkdtempSync(path.join(os.tmpdir(), "regbot-cwd-")));
+}
 
 /** A real `bin/regbot` process, as a user starts it. */
 export interface RegbotProcess {
@@ -21,8 +35,8 @@ export interface RegbotProcess {
  * no colours), and kills it when the test ends if it is still running.
  */
 export function startRegbot(args: readonly string[], env: Record<string, string>): RegbotProcess {
-  const child = spawn(process.execPath, ["bin/regbot", ...args], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [REGBOT_BIN, ...args], {
+    cwd: outsideCheckout(),
     env: { ...process.env, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

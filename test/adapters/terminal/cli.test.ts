@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REGBOT_BIN, outsideCheckout } from "../../fakes/regbot-process.js";
 
 // End to end: the real `bin/regbot` on the compiled dist/, in a child process, against temporary databases.
 
@@ -56,7 +57,7 @@ function freshDb(name: string): string {
 function regbot(args: readonly string[], options: { db: string; input?: string }): Result {
   const env: NodeJS.ProcessEnv = { ...process.env, REGBOT_DB: options.db, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", NO_COLOR: "1" };
   for (const name of ["REGBOT_DEBUG", "REGBOT_MAX_CITATIONS", "FORCE_COLOR"]) delete env[name];
-  const result = spawnSync(process.execPath, ["bin/regbot", ...args], { cwd: ROOT, env, input: options.input ?? "", encoding: "utf8", timeout: 25_000 });
+  const result = spawnSync(process.execPath, [REGBOT_BIN, ...args], { cwd: outsideCheckout(), env, input: options.input ?? "", encoding: "utf8", timeout: 25_000 });
   if (result.error) throw result.error;
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -184,7 +185,7 @@ describe("regbot ask --json", () => {
 describe("regbot ask", () => {
   it("stops quietly when the reader closes the pipe early (`regbot ask --json - | head -1`)", async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, REGBOT_DB: seededDb, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", NO_COLOR: "1" };
-    const child = spawn(process.execPath, ["bin/regbot", "ask", "--json", "-"], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [REGBOT_BIN, "ask", "--json", "-"], { cwd: outsideCheckout(), env, stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
     child.stdin.end("is bitcoin banned in china?\n".repeat(500));

@@ -1,10 +1,12 @@
 import { execFile } from "node:child_process";
+import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { startFeedServer } from "../../fakes/feed-server.js";
 import { tempDir } from "../../fakes/temp-store.js";
+import { REGBOT_BIN, outsideCheckout } from "../../fakes/regbot-process.js";
 
 // End to end: `regbot feeds …` and `regbot ingest` of feed files and pages, through the real bin/regbot on the
 // compiled dist/, against a loopback feed server. Asynchronous child processes, so the server can answer.
@@ -16,7 +18,7 @@ function regbot(args: readonly string[], db: string): Promise<{ code: number; st
   const env: NodeJS.ProcessEnv = { ...process.env, REGBOT_DB: db, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", NO_COLOR: "1" };
   delete env.REGBOT_DEBUG;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["bin/regbot", ...args], { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [REGBOT_BIN, ...args], { cwd: outsideCheckout(), env, timeout: 30_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
       if (code === null) reject(error);
       else resolve({ code, stdout, stderr });
@@ -83,6 +85,17 @@ describe("regbot feeds", () => {
     const again = await regbot(["feeds", "remove", server.url("/rss")], db);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("No feed");
+
+    // Without --purge the articles stay.
+    server.routes["/heise"] = { body: fs.readFileSync(path.join(FIXTURES, "feeds", "heise.atom")), contentType: "application/atom+xml" };
+    await regbot(["feeds", "add", server.url("/heise"), "--name", "heise"], db);
+    const kept = await regbot(["feeds", "remove", server.url("/heise")], db);
+    const stay = Number(/its (\d+) articles stay/.exec(kept.stdout)?.[1]);
+    expect(stay).toBeGreaterThan(0);
+    const reader = new Database(db, { readonly: true });
+    const live = reader.prepare("SELECT count(*) AS n FROM articles WHERE source = 'heise' AND retracted_at IS NULL").get() as { n: number };
+    reader.close();
+    expect(live.n).toBe(stay);
   });
 
   it("refuses a URL that is not http(s) as a usage error", async () => {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { tempDir } from "../../fakes/temp-store.js";
+import { REGBOT_BIN, outsideCheckout } from "../../fakes/regbot-process.js";
 
 // End to end: `regbot backup`, `restore` and `doctor` through the real bin/regbot on the compiled dist/.
 
@@ -14,7 +15,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 function regbot(args: readonly string[], db: string, env: Record<string, string> = {}) {
   const base: NodeJS.ProcessEnv = { ...process.env, REGBOT_DB: db, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", NO_COLOR: "1" };
   for (const name of Object.keys(base)) if (/^(REGBOT_(?!DB$)|TELEGRAM_(?!BOT_TOKEN$)|DISCORD_(?!TOKEN$)|HEALTH_|LOG_LEVEL$)/.test(name)) delete base[name];
-  const result = spawnSync(process.execPath, ["bin/regbot", ...args], { cwd: ROOT, env: { ...base, ...env }, encoding: "utf8", timeout: 25_000 });
+  const result = spawnSync(process.execPath, [REGBOT_BIN, ...args], { cwd: outsideCheckout(), env: { ...base, ...env }, encoding: "utf8", timeout: 25_000 });
   if (result.error) throw result.error;
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
