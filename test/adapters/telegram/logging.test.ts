@@ -1,6 +1,6 @@
 import path from "node:path";
 import pino from "pino";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { startTelegram } from "../../../adapters/telegram/run.js";
 import { createCore } from "../../../src/core.js";
 import type { Logger } from "../../../src/logger.js";
@@ -55,7 +55,11 @@ describe("Telegram logs", () => {
     fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
     const update = updates.privateText("stablecoin reserves");
     await replyTo(fake, update);
-    const failure = logger.lines.find((l) => l.level === "error");
+    const failure = await vi.waitFor(() => {
+      const line = logger.lines.find((l) => l.level === "error");
+      if (!line) throw new Error("no error logged yet");
+      return line;
+    });
     expect(failure).toMatchObject({ msg: "a Telegram handler failed", fields: { platform: "telegram", update: expect.any(Number), chat: update.message!.chat.id } });
     // Serialised as pino writes it: the error's message, stack and every own field.
     const written = JSON.stringify(logger.lines.map((l) => ({ ...l, fields: { ...l.fields, err: l.fields.err ? pino.stdSerializers.err(l.fields.err as Error) : undefined } })));
