@@ -158,8 +158,10 @@ export function createCore(deps: CoreDeps): Core {
   const writing = <T>(work: () => T): T => {
     // Load a saved index first (without rebuilding), so an ingest updates it instead of forcing a rebuild later.
     if (!index || indexVersion !== store.version()) index = loadSaved();
+    const before = indexVersion;
     const result = work();
-    save();
+    // The whole index is rewritten when saved: only when this work changed it (a poll with nothing new does not).
+    if (index && indexVersion !== before) save();
     return result;
   };
 

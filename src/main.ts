@@ -79,22 +79,22 @@ export async function main(argv: readonly string[]): Promise<number> {
         const releaseRunLock = acquireRunLock(config.db);
         const running: Array<{ stop: () => Promise<void>; done: Promise<void> }> = [];
         const senders: Record<string, AlertSender> = {};
-        const stopAll = () => void Promise.all(running.map((r) => r.stop()));
-        // The platforms' libraries load only when a bot runs: other commands start faster without them.
-        const [{ startTelegram }, { startDiscord, startDiscordShards }, { REST }, { createTelegramAlertSender }, { createDiscordAlertSender }, { databaseWritable, startHealthServer }, { createMetrics }] =
-          await Promise.all([
-            import("../adapters/telegram/run.js"),
-            import("../adapters/discord/run.js"),
-            import("discord.js"),
-            import("../adapters/telegram/alerts.js"),
-            import("../adapters/discord/alerts.js"),
-            import("./health.js"),
-            import("./metrics.js"),
-          ]);
+        let stopping = false;
+        const stopAll = () => {
+          stopping = true;
+          void Promise.all(running.map((r) => r.stop()));
+        };
+        // Listening from the start: a signal while the bots are still starting stops what has started (and the rest
+        // as soon as it has), instead of killing the process mid-start.
+        process.once("SIGINT", stopAll);
+        process.once("SIGTERM", stopAll);
+        // Each platform's library loads only when its bot runs: other commands (and a one-platform start) start faster.
+        const { createMetrics } = await import("./metrics.js");
         const metrics = createMetrics();
         const checks: Record<string, HealthCheck> = {};
         try {
           if (config.telegramToken) {
+            const [{ startTelegram }, { createTelegramAlertSender }, { Api }] = await Promise.all([import("../adapters/telegram/run.js"), import("../adapters/telegram/alerts.js"), import("grammy")]);
             const telegram = await startTelegram(config.telegramToken, {
               core,
               logger,
@@ -108,26 +108,34 @@ export async function main(argv: readonly string[]): Promise<number> {
               telegram.connected()
                 ? { ok: true, detail: config.telegramWebhook ? "webhook server listening" : "receiving updates (long polling)" }
                 : { ok: false, detail: config.telegramWebhook ? "webhook server not listening" : "not receiving updates: polling stopped, or getUpdates unanswered for 90 s" };
-            senders.telegram = createTelegramAlertSender(telegram.bot.api, { subscriptions: core.subscriptions });
+            // Alerts use an API client without the bot's retries: a 429 leaves the alert queued for the next round
+            // instead of holding the whole round (and a shutdown) while it waits.
+            const alertApi = new Api(config.telegramToken, config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : undefined);
+            senders.telegram = createTelegramAlertSender(alertApi, { subscriptions: core.subscriptions });
             const mode = config.telegramWebhook ? `webhook on port ${config.telegramWebhook.port}` : "long polling";
             process.stderr.write(`regbot: Telegram bot @${telegram.bot.botInfo.username} is running (${mode}).\n`);
           }
-          if (config.discordToken && shards !== undefined) {
+          const discordRun = config.discordToken ? await import("../adapters/discord/run.js") : undefined;
+          if (config.discordToken && discordRun && shards !== undefined) {
+            const { startDiscordShards } = discordRun;
             const sharded = await startDiscordShards({ token: config.discordToken, shards, db: config.db, apiRoot: config.discordApiRoot });
             running.push(sharded);
             checks.discord = () => (sharded.connected() ? { ok: true, detail: `${sharded.count} shard process(es) running and ready` } : { ok: false, detail: "a shard process is down or not ready" });
             process.stderr.write(`regbot: Discord bot is running in ${sharded.count} shard process(es).\n`);
-          } else if (config.discordToken) {
+          } else if (config.discordToken && discordRun) {
+            const { startDiscord } = discordRun;
             const discord = await startDiscord(config.discordToken, { core, logger, apiRoot: config.discordApiRoot, metrics });
             running.push(discord);
             checks.discord = () => (discord.connected() ? { ok: true, detail: "gateway ready" } : { ok: false, detail: `gateway not ready (status ${discord.client.ws.status})` });
             process.stderr.write(`regbot: Discord bot ${discord.client.user?.tag ?? ""} is running.\n`);
           }
           if (config.discordToken) {
+            const [{ REST }, { createDiscordAlertSender }] = await Promise.all([import("discord.js"), import("../adapters/discord/alerts.js")]);
             // Alerts go out over REST from this process only, also when the gateway runs in shard processes.
             senders.discord = createDiscordAlertSender(new REST(config.discordApiRoot ? { api: config.discordApiRoot } : {}).setToken(config.discordToken));
           }
           if (config.health) {
+            const { databaseWritable, startHealthServer } = await import("./health.js");
             const health = await startHealthServer({ ...config.health, metrics, checks: { database: databaseWritable(openDb!), ...checks } });
             let healthClosed!: () => void;
             const healthDone = new Promise<void>((resolve) => (healthClosed = resolve));
@@ -136,6 +144,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           }
         } catch (error) {
           await Promise.all(running.map((r) => r.stop()));
+          process.off("SIGINT", stopAll);
+          process.off("SIGTERM", stopAll);
           releaseRunLock();
           throw error;
         }
@@ -145,8 +155,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const newsDone = new Promise<void>((resolve) => (newsStopped = resolve));
         running.push({ stop: () => (stopHousekeeping(), news.stop().then(newsStopped)), done: newsDone });
         process.stderr.write("regbot: Ctrl+C stops it.\n");
-        process.once("SIGINT", stopAll);
-        process.once("SIGTERM", stopAll);
+        if (stopping) stopAll();
         try {
           // When one bot stops on its own (Telegram refused the token later, say), the other stops too.
           await Promise.race(running.map((r) => r.done)).finally(stopAll);
@@ -159,10 +168,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         return true;
       },
       startNews: (core) => {
-        const { feedIntervalMinutes, evidenceDays } = settings();
+        const { feedIntervalMinutes, evidenceDays, db } = settings();
+        // The terminal chat polls feeds and writes too: one `regbot start` per database, as with the bots.
+        const releaseRunLock = acquireRunLock(db);
         const stopHousekeeping = housekeeping(core, evidenceDays);
         const news = startNews(core, { senders: {}, intervalMinutes: feedIntervalMinutes, logger });
-        return { stop: () => (stopHousekeeping(), news.stop()) };
+        return { stop: () => (stopHousekeeping(), news.stop().finally(releaseRunLock)) };
       },
       deployDiscord: async (guildId) => {
         const config = settings();

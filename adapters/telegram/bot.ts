@@ -20,6 +20,17 @@ export interface TelegramBotOptions extends TelegramDeps {
   readonly apiRoot?: string | undefined;
   /** Known bot info, so no getMe is needed (tests). */
   readonly botInfo?: UserFromGetMe;
+  /** Long polling: mark each update handled in the core's inbox, and skip one handled before. */
+  readonly keepInbox?: boolean;
+}
+
+/** Runs a bookkeeping step that may fail (a read-only database) without failing the update. */
+function attempt<T>(step: () => T): T | undefined {
+  try {
+    return step();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -36,18 +47,20 @@ export function createTelegramBot(token: string, given: TelegramBotOptions): Bot
   });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   const metrics = options.metrics ?? silentMetrics;
-  // An update received by polling is in the inbox until handled (see run.ts); handled or failed, it is done.
-  bot.use(async (ctx, next) => {
-    try {
-      await next();
-    } finally {
+  // Polling: an update is in the inbox until handled (see run.ts); handled or failed, it is done, and one Telegram
+  // delivers again after a restart is recognised and not handled twice. A read-only database keeps no inbox.
+  if (options.keepInbox) {
+    const inbox = options.core.inbox;
+    bot.use(async (ctx, next) => {
+      const id = ctx.update.update_id;
+      if (attempt(() => inbox.isDone("telegram", id))) return;
       try {
-        options.core.inbox.done("telegram", ctx.update.update_id);
-      } catch {
-        // A read-only database keeps no inbox; nothing to forget.
+        await next();
+      } finally {
+        attempt(() => inbox.done("telegram", id));
       }
-    }
-  });
+    });
+  }
   bot.use((ctx, next) => {
     metrics.update("telegram");
     // What people write appears only at debug level.

@@ -73,7 +73,7 @@ const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "callback_
  */
 export async function startTelegram(token: string, options: TelegramBotOptions & { webhook?: WebhookOptions | undefined }): Promise<TelegramRunner> {
   const apiRoot = options.apiRoot ?? "https://api.telegram.org";
-  const bot = createTelegramBot(token, options);
+  const bot = createTelegramBot(token, { ...options, keepInbox: !options.webhook });
   try {
     await bot.init();
     await bot.api.setMyCommands(TELEGRAM_COMMANDS);
@@ -111,6 +111,7 @@ export async function startTelegram(token: string, options: TelegramBotOptions &
   // What a killed process received and never finished is handled first, in order.
   const unfinished = (() => {
     try {
+      options.core.inbox.prune();
       return options.core.inbox.pending(INBOX);
     } catch {
       return [];

@@ -41,8 +41,8 @@ export function feedsCommand(deps: FeedsCommandDeps): Command {
       const url = feedUrl(raw);
       const name = opts.name?.trim() || null;
       return deps.withCore(async (core) => {
-        const { feed, created } = core.feeds.add(url, { name });
-        if (!created && !feed.disabledReason && feed.failures === 0) {
+        const { feed, created, reenabled } = core.feeds.add(url, { name });
+        if (!created && !reenabled) {
           out(`Already polling ${url}${name ? ` (as “${name}”)` : ""}.`);
           return;
         }

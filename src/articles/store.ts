@@ -52,8 +52,8 @@ export interface ArticleStore {
   latest(options: LatestOptions): Article[];
   /** Retracts an article for the user: it stays as a tombstone so the bundled corpus does not bring it back. */
   retract(id: string): StoreChange | undefined;
-  /** The live article known by this feed guid, or with exactly this content. */
-  findDuplicate(guid: string | null, contentHash: string): (Article & { identity: string }) | undefined;
+  /** The article known by this feed guid, or with exactly this content (a live one first; `retracted` says which). */
+  findDuplicate(guid: string | null, contentHash: string): (Article & { identity: string; retracted: boolean }) | undefined;
   /** Whether the article with this identity was retracted (a feed must not bring back what a user removed). */
   isRetracted(identity: string): boolean;
   /** Records another outlet's link to a stored story (once). Returns whether it was new. */
@@ -146,8 +146,9 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
   const retractOne = db.prepare<[string, string, string]>(
     "UPDATE articles SET retracted_at = ?, retracted_by = ?, body = '', title = '[retracted]' WHERE id = ? AND retracted_at IS NULL",
   );
-  const byGuid = db.prepare<[string], Row>("SELECT * FROM articles WHERE guid = ? AND retracted_at IS NULL LIMIT 1");
-  const byHash = db.prepare<[string], Row>("SELECT * FROM articles WHERE content_hash = ? AND retracted_at IS NULL LIMIT 1");
+  // Live articles first; a retracted one still matches, so a feed cannot bring back what the user removed.
+  const byGuid = db.prepare<[string], Row>("SELECT * FROM articles WHERE guid = ? ORDER BY retracted_at IS NOT NULL LIMIT 1");
+  const byHash = db.prepare<[string], Row>("SELECT * FROM articles WHERE content_hash = ? ORDER BY retracted_at IS NOT NULL LIMIT 1");
   const setAlternates = db.prepare<[string, string]>("UPDATE articles SET alternates = ? WHERE id = ?");
   const feedLive = db.prepare<[number], Row>("SELECT * FROM articles WHERE feed_id = ? AND retracted_at IS NULL");
   const bundledLive = db.prepare<[], Row>("SELECT * FROM articles WHERE origin = 'bundled' AND retracted_at IS NULL");
@@ -249,7 +250,7 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
     findDuplicate: (guid, hash) =>
       guard(() => {
         const row = (guid ? byGuid.get(guid) : undefined) ?? byHash.get(hash);
-        return row ? { ...toArticle(row), identity: row.identity } : undefined;
+        return row ? { ...toArticle(row), identity: row.identity, retracted: row.retracted_at !== null } : undefined;
       }),
     isRetracted: (identity) => guard(() => Boolean(byIdentity.get(identity)?.retracted_at)),
     addAlternate: (id, url) =>

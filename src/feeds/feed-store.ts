@@ -31,8 +31,8 @@ export interface Feed {
 
 /** The feeds table. */
 export interface FeedStore {
-  /** Adds a feed; an existing one is returned as it is (`created: false`), re-enabled if it was disabled. */
-  add(url: string, options?: { name?: string | null }): { feed: Feed; created: boolean };
+  /** Adds a feed; an existing one is returned (`created: false`), re-enabled if it was disabled (`reenabled`). */
+  add(url: string, options?: { name?: string | null }): { feed: Feed; created: boolean; reenabled: boolean };
   get(url: string): Feed | undefined;
   list(): Feed[];
   /** Removes a feed; its articles stay unless the caller retracts them. */
@@ -111,11 +111,12 @@ export function createFeedStore(db: Db, options: { file: string; now?: () => Dat
         db.transaction(() => {
           const existing = byUrl.get(url);
           if (existing) {
-            if (existing.disabled_reason || (name && name !== existing.name)) enable.run(name, existing.id);
-            return { feed: toFeed(byId.get(existing.id)!), created: false };
+            const reenabled = existing.disabled_reason !== null;
+            if (reenabled || (name && name !== existing.name)) enable.run(name, existing.id);
+            return { feed: toFeed(byId.get(existing.id)!), created: false, reenabled };
           }
           const id = Number(insert.run(url, name, now()).lastInsertRowid);
-          return { feed: toFeed(byId.get(id)!), created: true };
+          return { feed: toFeed(byId.get(id)!), created: true, reenabled: false };
         }).immediate(),
       ),
     get: (url) => guard(() => {

@@ -88,7 +88,8 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     }
     let stored: FeedItemsReport;
     try {
-      stored = deps.storeItems(feed, parsed.items, feed.name ?? parsed.title);
+      // Each item keeps the source the feed gives it (its own <source>, else the feed's title) unless the user named the feed.
+      stored = deps.storeItems(feed, parsed.items, feed.name);
     } catch (error) {
       // The store refused (a full disk, a read-only file): the feed is fine, so its validators are not saved and
       // the next poll fetches everything again.

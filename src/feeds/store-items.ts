@@ -38,6 +38,11 @@ export function storeFeedItems(store: ArticleStore, drafts: readonly ArticleDraf
       continue;
     }
     const duplicate = store.findDuplicate(fresh.guid, fresh.contentHash);
+    if (duplicate?.retracted) {
+      // The user removed this story (under this guid or this text): it stays removed, under any link.
+      report.unchanged++;
+      continue;
+    }
     const sameItem = duplicate && (duplicate.identity === fresh.identity || (fresh.guid !== null && duplicate.guid === fresh.guid));
     if (duplicate && !sameItem) {
       // The same text under another link: another outlet (or a mirror) of a stored story.

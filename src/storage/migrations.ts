@@ -132,7 +132,7 @@ export const migrations: readonly string[] = [
   CREATE INDEX articles_guid ON articles (guid) WHERE guid IS NOT NULL;
   CREATE INDEX articles_hash ON articles (content_hash);
   CREATE TABLE feeds (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     url             TEXT NOT NULL UNIQUE,
     name            TEXT,
     title           TEXT,
@@ -171,12 +171,14 @@ export const migrations: readonly string[] = [
   `,
   // Updates received but not yet handled: Telegram's polling confirms a batch when the next one is fetched, which
   // the concurrent runner does before the batch is handled; kept here first, a killed process handles them on start.
+  // Handled ones keep only their id for a day (done_at), so a batch Telegram sends again is not handled twice.
   `
   CREATE TABLE update_inbox (
     platform    TEXT NOT NULL,
     update_id   INTEGER NOT NULL,
     payload     TEXT NOT NULL,
     received_at TEXT NOT NULL,
+    done_at     TEXT,
     PRIMARY KEY (platform, update_id)
   );
   `,

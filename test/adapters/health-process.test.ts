@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -15,11 +16,12 @@ async function freePort(): Promise<number> {
 }
 
 describe("regbot start with HEALTH_PORT", () => {
-  it("serves /healthz (200 while the database is writable and Telegram connected) and /metrics counting updates", async () => {
+  it("serves /healthz and /metrics, holds the database against a second start, and lets go of it on Ctrl+C", async () => {
     const telegram = await startFakeTelegram();
     onTestFinished(() => telegram.close());
     const port = await freePort();
-    const regbot = startRegbot(["start"], { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, REGBOT_DB: path.join(tempDir(), "regbot.db"), HEALTH_PORT: String(port) });
+    const db = path.join(tempDir(), "regbot.db");
+    const regbot = startRegbot(["start"], { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, REGBOT_DB: db, HEALTH_PORT: String(port) });
     await regbot.printed("Ctrl+C stops it");
     expect(regbot.output()).toContain(`health on http://127.0.0.1:${port}/healthz`);
 
@@ -38,7 +40,14 @@ describe("regbot start with HEALTH_PORT", () => {
     expect(metrics).toMatch(/^regbot_answers_total\{platform="telegram",outcome="cited"\} 1$/m);
     expect(metrics).not.toContain(telegram.token);
 
-    regbot.child.kill("SIGTERM");
+    // A second `regbot start` on the same database is refused, naming the first.
+    const second = startRegbot(["start"], { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, REGBOT_DB: db });
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain(`is in use by regbot (pid ${regbot.child.pid})`);
+
+    // Ctrl+C (SIGINT, as pm2 sends) stops it cleanly and lets go of the database.
+    regbot.child.kill("SIGINT");
     expect(await regbot.exited).toBe(0);
+    expect(fs.existsSync(`${db}.lock`)).toBe(false);
   }, 40_000);
 });

@@ -32,4 +32,20 @@ describe("the update inbox", () => {
     inbox.received("telegram", [{ id: 1, payload: { first: false } }]);
     expect(inbox.pending("telegram")).toEqual([{ id: 1, payload: { first: true } }]);
   });
+
+  it("remembers a handled update, without what it said, so the same update delivered again is not pending again", () => {
+    const now = { at: new Date("2026-01-01T00:00:00Z") };
+    const store = openTempStore();
+    const inbox = createUpdateInbox(store.db, { file: store.file, now: () => now.at });
+    inbox.received("telegram", [{ id: 7, payload: { message: { text: "my secret question" } } }]);
+    inbox.done("telegram", 7);
+    inbox.received("telegram", [{ id: 7, payload: { message: { text: "my secret question" } } }]);
+    expect(inbox.pending("telegram")).toEqual([]);
+    expect(inbox.isDone("telegram", 7)).toBe(true);
+    expect(JSON.stringify(store.db.prepare("SELECT * FROM update_inbox").all())).not.toContain("secret");
+    // A day later it is forgotten.
+    now.at = new Date("2026-01-02T01:00:00Z");
+    expect(inbox.prune()).toBe(1);
+    expect(inbox.isDone("telegram", 7)).toBe(false);
+  });
 });

@@ -183,6 +183,15 @@ describe("polling feeds", () => {
     core.remove(core.latest({ limit: 1, all: true })[0]!.id);
     await poller.poll(core.feeds.get(feed.url)!);
     expect(core.count()).toBe(0);
+    // Not under a new link with the same guid either, nor as the same text elsewhere.
+    server.routes["/feed"] = {
+      body: rss("Desk", [
+        item({ title: "SEC sues exchange", link: "https://example.org/x-moved", guid: "https://example.org/x", body: STORY }),
+        item({ title: "SEC sues exchange", link: "https://mirror.example/x", body: STORY }),
+      ]),
+    };
+    await poller.poll(core.feeds.get(feed.url)!);
+    expect(core.count()).toBe(0);
   });
 
   it("makes new articles searchable at once", async () => {

@@ -50,7 +50,7 @@ describe("openDatabase", () => {
     withDatabase(file, (db) => {
       expect(db.pragma("user_version", { simple: true })).toBe(migrations.length);
       const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
-      expect(tables.map((t) => t.name)).toEqual(["alerts", "articles", "audit", "chat_settings", "feeds", "members_seen", "meta", "search_index", "subscriptions", "timed_bans", "update_inbox", "warn_policies", "warnings"]);
+      expect(tables.map((t) => t.name)).toEqual(["alerts", "articles", "audit", "chat_settings", "feeds", "members_seen", "meta", "search_index", "sqlite_sequence", "subscriptions", "timed_bans", "update_inbox", "warn_policies", "warnings"]);
     });
   });
 
