@@ -78,6 +78,11 @@ export interface Core {
   retractFeed(feedId: number): number;
   /** Chats' subscriptions to new regulation articles, and the alerts queued for them. */
   readonly subscriptions: SubscriptionStore;
+  /**
+   * Moves everything kept per chat to its new id, in one transaction: answer settings, warnings, policy and audit,
+   * members seen, subscriptions (a Telegram group upgraded to a supergroup gets a new id).
+   */
+  moveChat(platform: string, fromId: string, toId: string): void;
 }
 
 /** Creates the core over a store. The search index is loaded (or built) on first use and kept in step. */
@@ -273,6 +278,14 @@ export function createCore(deps: CoreDeps): Core {
     },
     get feeds() {
       return (feeds ??= createFeedStore(store.db, { file: store.file, ...(deps.now ? { now: deps.now } : {}) }));
+    },
+    moveChat(platform, fromId, toId) {
+      store.db.transaction(() => {
+        core.chats.move(platform, fromId, toId);
+        core.moderation.ledger.moveChat(platform, fromId, toId);
+        core.moderation.members.moveChat(platform, fromId, toId);
+        core.subscriptions.move(platform, fromId, toId);
+      })();
     },
     get subscriptions() {
       return (subscriptions ??= createSubscriptionStore(store.db, { file: store.file, ...(deps.now ? { now: deps.now } : {}) }));

@@ -111,7 +111,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             // Alerts use an API client without the bot's retries: a 429 leaves the alert queued for the next round
             // instead of holding the whole round (and a shutdown) while it waits.
             const alertApi = new Api(config.telegramToken, config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : undefined);
-            senders.telegram = createTelegramAlertSender(alertApi, { subscriptions: core.subscriptions });
+            senders.telegram = createTelegramAlertSender(alertApi, { moveChat: (from, to) => core.moveChat("telegram", from, to) });
             const mode = config.telegramWebhook ? `webhook on port ${config.telegramWebhook.port}` : "long polling";
             process.stderr.write(`regbot: Telegram bot @${telegram.bot.botInfo.username} is running (${mode}).\n`);
           }
@@ -167,6 +167,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         return true;
       },
+      feedIntervalMinutes: () => settings().feedIntervalMinutes,
       startNews: (core) => {
         const { feedIntervalMinutes, evidenceDays, db } = settings();
         // The terminal chat polls feeds and writes too: one `regbot start` per database, as with the bots.

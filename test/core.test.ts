@@ -364,3 +364,25 @@ describe("ingest", () => {
     expect(report).toEqual({ added: 1, updated: 0, unchanged: 0, rejected: [{ path: expect.stringMatching(/empty\.md$/), reason: "empty file" }] });
   });
 });
+
+describe("moveChat", () => {
+  it("moves everything kept per chat to the new id: answer settings, warnings, members seen, subscriptions", () => {
+    const { core } = setup({ seed: false });
+    const old = { platform: "telegram", chatId: "-100" };
+    core.chats.set("telegram", "-100", { answers: "off", threadId: null });
+    core.moderation.ledger.warn(old, { id: "42", name: "Mallory" }, { id: "7", name: "Mod" }, "spam");
+    core.moderation.members.saw(old, { id: "42", name: "Mallory", username: "mallory" });
+    core.subscriptions.add({ platform: "telegram", chatId: "-100", query: "EU", createdBy: "7" });
+
+    core.moveChat("telegram", "-100", "-100999");
+
+    const moved = { platform: "telegram", chatId: "-100999" };
+    expect(core.chats.get("telegram", "-100999").answers).toBe("off");
+    expect(core.moderation.ledger.active(moved, "42")).toHaveLength(1);
+    expect(core.moderation.members.byUsername(moved, "mallory")?.id).toBe("42");
+    expect(core.subscriptions.list("telegram", "-100999").map((s) => s.query)).toEqual(["EU"]);
+    expect(core.chats.find("telegram", "-100")).toBeUndefined();
+    expect(core.moderation.ledger.active(old, "42")).toEqual([]);
+    expect(core.subscriptions.list("telegram", "-100")).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@ import { Composer, GrammyError, HttpError, type Api, type Context } from "grammy
 import type { Article } from "../../src/articles/article.js";
 import type { AlertMessage, AlertOutcome, AlertSender } from "../../src/alerts/dispatch.js";
 import { describeSubscription } from "../../src/alerts/match.js";
-import { queryKey, type Subscription, type SubscriptionStore } from "../../src/alerts/subscriptions.js";
+import { queryKey, type Subscription } from "../../src/alerts/subscriptions.js";
 import { isRegbotError } from "../../src/errors.js";
 import { replyHtml, threadOf, type TelegramDeps } from "./context.js";
 import type { ModeratorGate } from "./moderators.js";
@@ -67,10 +67,6 @@ export function alerts(deps: TelegramDeps, moderators: ModeratorGate): Composer<
   const store = deps.core.subscriptions;
   const composer = new Composer<Context>();
 
-  composer.on("message:migrate_to_chat_id", (ctx, next) => {
-    store.move(PLATFORM, chatKey(ctx.chat.id), chatKey(ctx.msg.migrate_to_chat_id));
-    return next();
-  });
 
   // Removed from a chat (or blocked in a private one): its subscriptions pause at once, not at the next failed send.
   composer.on("my_chat_member", (ctx, next) => {
@@ -228,8 +224,8 @@ function outcomeOf(error: unknown): AlertOutcome {
 
 /** Options of {@link createTelegramAlertSender}. */
 export interface TelegramAlertSenderOptions {
-  /** The subscriptions, so a group upgraded to a supergroup has them moved to its new id (otherwise they pause). */
-  readonly subscriptions?: SubscriptionStore;
+  /** Moves a chat's state to its new id (`core.moveChat`), for a group upgraded to a supergroup (otherwise it pauses). */
+  readonly moveChat?: (fromId: string, toId: string) => void;
 }
 
 /**
@@ -252,8 +248,8 @@ export function createTelegramAlertSender(api: Api, options: TelegramAlertSender
     } catch (error) {
       const movedTo = error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
       if (movedTo !== undefined) {
-        if (!options.subscriptions) return { status: "pause", reason: `the group became a supergroup (id ${movedTo}): subscribe again there` };
-        options.subscriptions.move(PLATFORM, message.chatId, String(movedTo));
+        if (!options.moveChat) return { status: "pause", reason: `the group became a supergroup (id ${movedTo}): subscribe again there` };
+        options.moveChat(message.chatId, String(movedTo));
         return { status: "retry", reason: `the group became a supergroup; its subscriptions moved to ${movedTo}` };
       }
       return outcomeOf(error);

@@ -73,6 +73,11 @@ export function createTelegramBot(token: string, given: TelegramBotOptions): Bot
   // One idea of who moderates a group (and one admin cache) for every feature with moderator commands.
   const moderators = createModeratorGate(options);
   bot.use(moderators.middleware);
+  // A group upgraded to a supergroup: everything kept under its old id moves, in one transaction.
+  bot.on("message:migrate_to_chat_id", (ctx, next) => {
+    options.core.moveChat("telegram", String(ctx.chat.id), String(ctx.msg.migrate_to_chat_id));
+    return next();
+  });
   bot.use(qaSettings(options));
   bot.use(moderation(options, moderators));
   bot.use(alerts(options, moderators));

@@ -42,11 +42,6 @@ export function moderation(deps: TelegramDeps, moderators: ModeratorGate): Compo
     if (from && !from.is_bot && !ctx.senderChat) members.saw(place(ctx.chat.id), { ...personOf(from), username: from.username });
     await next();
   });
-  composer.on("message:migrate_to_chat_id", async (ctx, next) => {
-    ledger.moveChat("telegram", String(ctx.chat.id), String(ctx.msg.migrate_to_chat_id));
-    members.moveChat("telegram", String(ctx.chat.id), String(ctx.msg.migrate_to_chat_id));
-    await next();
-  });
 
   /** Runs a moderator command: in groups only, by a moderator — or, for an anonymous admin, after a Confirm click. */
   const guarded = (run: (ctx: Context, moderator: User) => Promise<void>) => async (ctx: Context) => {

@@ -62,11 +62,6 @@ export function qaSettings(deps: TelegramDeps): Composer<Context> {
     await apply(ctx, chatId, ctx.match[1] as AnswerMode, ctx.match[2] || null);
   });
 
-  // Passed on: moderation moves its warnings and members on the same service message.
-  composer.on("message:migrate_to_chat_id", (ctx, next) => {
-    core.chats.move("telegram", ctx.chat.id, ctx.msg.migrate_to_chat_id);
-    return next();
-  });
 
   return composer;
 }

@@ -21,6 +21,8 @@ export interface CliDeps {
   readonly openCore: (options: { db?: string | undefined; seed: boolean; writes: boolean }) => { core: Core; close: () => void };
   /** Starts the chat adapters whose tokens are set; resolves when they stop. Returns `false` when none is configured. */
   readonly startBots: (core: Core, options: { shards?: number | "auto" | undefined }) => Promise<boolean>;
+  /** Minutes between polls of a feed, from the settings (REGBOT_FEED_INTERVAL). */
+  readonly feedIntervalMinutes?: () => number;
   /** Starts polling the news feeds in the background (for the terminal chat; the bots start their own). */
   readonly startNews?: (core: Core) => { stop(): Promise<void> };
   /** Registers the Discord slash commands, for one guild or globally; returns their names. */
@@ -188,7 +190,7 @@ export function createCli(deps: CliDeps): Command {
       }),
     );
 
-  program.addCommand(feedsCommand({ withCore: (work) => withCore(false, work), out, color }));
+  program.addCommand(feedsCommand({ withCore: (work) => withCore(false, work), out, color, ...(deps.feedIntervalMinutes ? { intervalMinutes: deps.feedIntervalMinutes } : {}) }));
   for (const command of maintenanceCommands({ dbFlag: () => program.opts<{ db?: string }>().db, out, color })) program.addCommand(command);
   program.addCommand(configCommand({ out }));
   program.addCommand(forgetCommand({ withCore: (work) => withCore(false, work), out }));

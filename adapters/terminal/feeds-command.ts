@@ -10,6 +10,8 @@ export interface FeedsCommandDeps {
   readonly withCore: <T>(work: (core: Core) => T | Promise<T>) => Promise<T>;
   readonly out: (line: string) => void;
   readonly color: () => boolean;
+  /** Minutes between polls of a feed (REGBOT_FEED_INTERVAL); read when a command runs. Default 15. */
+  readonly intervalMinutes?: () => number;
 }
 
 /** Checks a feed URL as typed: http(s) only; returned in its canonical form (the key `feeds remove` matches). */
@@ -28,8 +30,10 @@ export function feedUrl(raw: string): string {
 /** The `regbot feeds` commands: add, list, remove, poll. */
 export function feedsCommand(deps: FeedsCommandDeps): Command {
   const { out } = deps;
-  const feeds = new Command("feeds").description("News feeds (RSS, Atom, JSON Feed) that `regbot start` polls every 15 minutes.");
-  const poller = (core: Core) => createFeedPoller({ feeds: core.feeds, storeItems: (feed, items, source) => core.storeFeedItems(feed, items, source) });
+  const feeds = new Command("feeds").description("News feeds (RSS, Atom, JSON Feed) that `regbot start` polls (every 15 minutes unless REGBOT_FEED_INTERVAL says otherwise).");
+  const interval = () => deps.intervalMinutes?.() ?? 15;
+  const poller = (core: Core) =>
+    createFeedPoller({ feeds: core.feeds, storeItems: (feed, items, source) => core.storeFeedItems(feed, items, source), intervalMinutes: interval() });
 
   feeds
     .command("add")
@@ -47,7 +51,7 @@ export function feedsCommand(deps: FeedsCommandDeps): Command {
           return;
         }
         if (!opts.check) {
-          out(`${created ? "Added" : "Re-enabled"} ${url}; \`regbot start\` polls it every 15 minutes (or now: regbot feeds poll).`);
+          out(`${created ? "Added" : "Re-enabled"} ${url}; \`regbot start\` polls it every ${interval()} minutes (or now: regbot feeds poll).`);
           return;
         }
         const result = await poller(core).poll(feed);

@@ -50,7 +50,7 @@ async function startBot(): Promise<Harness> {
   fake.setChatMember(GROUP, CAROL.id, { status: "administrator", user: CAROL, can_restrict_members: false });
   const runner = await startTelegram(fake.token, { core, logger: silentLogger, apiRoot: fake.apiRoot });
   onTestFinished(() => runner.stop());
-  const send = createTelegramAlertSender(new Api(fake.token, { apiRoot: fake.apiRoot }), { subscriptions: core.subscriptions });
+  const send = createTelegramAlertSender(new Api(fake.token, { apiRoot: fake.apiRoot }), { moveChat: (from, to) => core.moveChat("telegram", from, to) });
   const dispatch = () => dispatchAlerts({ subscriptions: core.subscriptions, getArticle: articleReader(core), senders: { telegram: send } });
   const round = async () => {
     const before = fake.calls.length;
@@ -410,7 +410,7 @@ describe("dispatching alerts with createTelegramAlertSender", () => {
     const fake = await startFakeTelegram();
     const apiRoot = fake.apiRoot;
     await fake.close();
-    const send = createTelegramAlertSender(new Api(fake.token, { apiRoot }), { subscriptions: core.subscriptions });
+    const send = createTelegramAlertSender(new Api(fake.token, { apiRoot }), { moveChat: (from, to) => core.moveChat("telegram", from, to) });
     const report = await dispatchAlerts({ subscriptions: core.subscriptions, getArticle: articleReader(core), senders: { telegram: send } });
     expect(report).toEqual({ messages: 0, articles: 0, paused: 0, failed: 1 });
     expect(core.subscriptions.pending()).toHaveLength(1);

@@ -14,8 +14,8 @@ import { REGBOT_BIN, outsideCheckout } from "../../fakes/regbot-process.js";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const FIXTURES = path.join(ROOT, "test", "fixtures");
 
-function regbot(args: readonly string[], db: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, REGBOT_DB: db, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", NO_COLOR: "1" };
+function regbot(args: readonly string[], db: string, extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, REGBOT_DB: db, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", NO_COLOR: "1", ...extra };
   delete env.REGBOT_DEBUG;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [REGBOT_BIN, ...args], { cwd: outsideCheckout(), env, timeout: 30_000 }, (error, stdout, stderr) => {
@@ -63,7 +63,8 @@ describe("regbot feeds", () => {
   it("polls every feed, names each failure, and exits 0 when the run completed", async () => {
     const server = await startFeedServer({ "/rss": { body: coindesk() }, "/broken": { status: 500 } });
     const db = path.join(tempDir(), "regbot.db");
-    expect((await regbot(["feeds", "add", "--no-check", server.url("/rss")], db)).code).toBe(0);
+    const added = await regbot(["feeds", "add", "--no-check", server.url("/rss")], db, { REGBOT_FEED_INTERVAL: "30" });
+    expect(added.stdout).toContain("`regbot start` polls it every 30 minutes");
     expect((await regbot(["feeds", "add", "--no-check", server.url("/broken")], db)).code).toBe(0);
     const polled = await regbot(["feeds", "poll"], db);
     expect(polled.code).toBe(0);
