@@ -1,7 +1,7 @@
 import { Composer, GrammyError, HttpError, type Api, type Context } from "grammy";
 import type { Article } from "../../src/articles/article.js";
 import type { AlertMessage, AlertOutcome, AlertSender } from "../../src/alerts/dispatch.js";
-import { describeSubscription } from "../../src/alerts/match.js";
+import { subscriptionPhrase } from "../../src/alerts/match.js";
 import { queryKey, type Subscription } from "../../src/alerts/subscriptions.js";
 import { isRegbotError } from "../../src/errors.js";
 import { replyHtml, threadOf, type TelegramDeps } from "./context.js";
@@ -28,18 +28,8 @@ const fit = (html: string, limit = TELEGRAM_MESSAGE_LIMIT) => (html.length <= li
 /** Telegram accepts numeric ids as numbers and "@channel" names as strings. */
 const chatIdParam = (id: string): number | string => (/^-?\d+$/.test(id) ? Number(id) : id);
 
-/**
- * What a subscription asks for, in the words the user typed (not their stems): the jurisdictions it is about
- * and the words an article must contain. Read with the same parser that matches articles.
- */
-
-const list = (items: readonly string[], last: "or" | "and") => (items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${last} ${items.at(-1)}`);
-
 /** "about European Union mentioning stablecoins" (HTML), or "" when the subscription takes all regulation news. */
-function filterHtml(query: string): string {
-  const { about, mentioning } = describeSubscription(query);
-  return [about.length ? `about ${escapeHtml(list(about, "or"))}` : "", mentioning.length ? `mentioning ${escapeHtml(list(mentioning, "and"))}` : ""].filter(Boolean).join(" ");
-}
+const filterHtml = (query: string) => escapeHtml(subscriptionPhrase(query));
 
 /** "New regulation articles about … will be posted here." */
 function willBePosted(query: string, where: string): string {

@@ -55,3 +55,14 @@ export function describeSubscription(query: string): { about: string[]; mentioni
   for (const token of tokenize(query)) if (terms.includes(token.term) && !words.has(token.term)) words.set(token.term, token.surface);
   return { about: [...jurisdictions], mentioning: [...words.values()] };
 }
+
+const listed = (items: readonly string[], last: "or" | "and") => (items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${last} ${items.at(-1)}`);
+
+/**
+ * A subscription in words, as confirmations and lists say it: "about European Union mentioning stablecoins", or ""
+ * when it takes all regulation news. Plain text holding what the user typed: adapters escape it for their format.
+ */
+export function subscriptionPhrase(query: string): string {
+  const { about, mentioning } = describeSubscription(query);
+  return [about.length ? `about ${listed(about, "or")}` : "", mentioning.length ? `mentioning ${listed(mentioning, "and")}` : ""].filter(Boolean).join(" ");
+}

@@ -1,7 +1,7 @@
 import type { Db } from "../storage/database.js";
 import { sqliteGuard } from "../storage/database.js";
 import { RegbotError } from "../errors.js";
-import { MAX_SUBSCRIPTION_LENGTH, parseSubscription } from "./match.js";
+import { MAX_SUBSCRIPTION_LENGTH } from "./match.js";
 
 /** A chat's subscription to new regulation articles. */
 export interface Subscription {
@@ -134,7 +134,6 @@ export function createSubscriptionStore(db: Db, options: { file: string; now?: (
           if (countChat.get(platform, chatId)!.n >= MAX_SUBSCRIPTIONS_PER_CHAT) {
             throw new RegbotError("BAD_INPUT", `This chat has ${MAX_SUBSCRIPTIONS_PER_CHAT} subscriptions already; remove one with /unsubscribe first.`);
           }
-          parseSubscription(normalized);
           const id = Number(insert.run(platform, chatId, threadId, normalized, createdBy, now()).lastInsertRowid);
           return { subscription: toSubscription(byId.get(id)!), created: true };
         }).immediate();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Article } from "../../src/articles/article.js";
 import { articleTermSet, describeSubscription, matchesSubscription, parseSubscription } from "../../src/alerts/match.js";
+import { subscriptionPhrase } from "../../src/alerts/match.js";
 import { fullArticle } from "../fakes/answers.js";
 
 /** Whether the subscription `query` wants `article`, the way the dispatcher asks. */
@@ -152,5 +153,13 @@ describe("articleTermSet", () => {
     });
     expect(wants("travel rule", tagged)).toBe(true);
     expect(wants("travel rule", { ...tagged, topics: [] })).toBe(false);
+  });
+});
+
+describe("subscriptionPhrase", () => {
+  it("says a subscription in words, as the user typed them, with jurisdictions joined by or and words by and", () => {
+    expect(subscriptionPhrase("EU stablecoins licensing")).toBe("about European Union mentioning stablecoins and licensing");
+    expect(subscriptionPhrase("Hong Kong or Japan")).toBe("about Hong Kong or Japan");
+    expect(subscriptionPhrase("")).toBe("");
   });
 });

@@ -1,5 +1,5 @@
 import { EmbedBuilder, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from "discord.js";
-import { MAX_SUBSCRIPTION_LENGTH, describeSubscription } from "../../../src/alerts/match.js";
+import { MAX_SUBSCRIPTION_LENGTH, subscriptionPhrase } from "../../../src/alerts/match.js";
 import { queryKey, type Subscription } from "../../../src/alerts/subscriptions.js";
 import { isRegbotError } from "../../../src/errors.js";
 import { replyPrivately, type Command } from "../context.js";
@@ -7,18 +7,8 @@ import { cutTo, DISCORD_LIMITS, escapeDiscord, NO_PINGS } from "../render.js";
 
 const PLATFORM = "discord";
 
-/**
- * What a subscription asks for, in the words the user typed (not their stems): the jurisdictions it is about
- * and the words an article must contain. Read with the same parser that matches articles.
- */
-
-const list = (items: readonly string[], last: "or" | "and") => (items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${last} ${items.at(-1)}`);
-
 /** "about European Union mentioning stablecoins" (escaped), or "" when the subscription takes all regulation news. */
-function filterText(query: string): string {
-  const { about, mentioning } = describeSubscription(query);
-  return [about.length ? `about ${escapeDiscord(list(about, "or"))}` : "", mentioning.length ? `mentioning ${escapeDiscord(list(mentioning, "and"))}` : ""].filter(Boolean).join(" ");
-}
+const filterText = (query: string) => escapeDiscord(subscriptionPhrase(query));
 
 function willBePosted(query: string): string {
   const filter = filterText(query);
