@@ -19,6 +19,8 @@ export interface FeedRoute {
   delayMs?: number;
   /** Sends the body gzip-compressed. */
   gzip?: boolean;
+  /** Sends the body brotli-compressed. */
+  brotli?: boolean;
   /** Sends this many bytes of filler instead of a body, without a Content-Length (a stream that will not end soon). */
   streamBytes?: number;
 }
@@ -81,6 +83,9 @@ export async function startFeedServer(routes: Record<string, FeedRoute> = {}): P
       if (route.gzip) {
         body = zlib.gzipSync(body);
         headers["content-encoding"] = "gzip";
+      } else if (route.brotli) {
+        body = zlib.brotliCompressSync(body);
+        headers["content-encoding"] = "br";
       }
       headers["content-length"] = body.byteLength;
       res.writeHead(route.status ?? 200, headers).end(body);

@@ -88,4 +88,18 @@ describe("fetching a feed", () => {
     const error = await failure(fetchConditional(`http://127.0.0.1:${port}/rss`, {}, { timeoutMs: 5_000 }));
     expect(error.message).toBe("cannot connect (ECONNREFUSED)");
   });
+
+  it("decodes a brotli-compressed answer", async () => {
+    const server = await startFeedServer({ "/rss": { body: RSS, brotli: true } });
+    const result = await fetchConditional(server.url("/rss"));
+    expect(result.kind === "ok" && new TextDecoder().decode(result.body)).toBe(RSS);
+  });
+
+  it("by default follows five redirects and not a sixth, and takes at most 5 MB", async () => {
+    const hops = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`/hop${i}`, { redirectTo: `/hop${i + 1}` }]));
+    const server = await startFeedServer({ ...hops, "/hop6": { body: RSS }, "/big": { streamBytes: 6 * 1024 * 1024 } });
+    expect((await fetchConditional(server.url("/hop1"))).kind).toBe("ok");
+    expect((await failure(fetchConditional(server.url("/hop0")))).message).toBe("more than 5 redirects");
+    expect((await failure(fetchConditional(server.url("/big")))).message).toBe("too large (more than 5.0 MB)");
+  });
 });

@@ -99,6 +99,22 @@ describe("regbot feeds", () => {
     expect(live.n).toBe(stay);
   });
 
+  it("enables a disabled feed again when it is added again, fetching it at once", async () => {
+    const server = await startFeedServer({ "/rss": { body: coindesk() } });
+    const db = path.join(tempDir(), "regbot.db");
+    await regbot(["feeds", "add", "--no-check", server.url("/rss")], db);
+    const writer = new Database(db);
+    writer.prepare("UPDATE feeds SET disabled_reason = '10 failures in a row; the last: HTTP 500', failures = 10").run();
+    writer.close();
+    expect((await regbot(["feeds", "list"], db)).stdout).toContain("DISABLED: 10 failures in a row");
+
+    const again = await regbot(["feeds", "add", server.url("/rss")], db);
+    expect(again.stdout).toContain(`Re-enabled “CoinDesk: Bitcoin, Ethereum, Crypto News and Price Data” ${server.url("/rss")}: 49 new`);
+    const list = await regbot(["feeds", "list"], db);
+    expect(list.stdout).not.toContain("DISABLED");
+    expect(list.stdout).toContain("errors: 0 in a row");
+  });
+
   it("refuses a URL that is not http(s) as a usage error", async () => {
     const db = path.join(tempDir(), "regbot.db");
     const result = await regbot(["feeds", "add", "ftp://example.org/feed"], db);
