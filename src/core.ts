@@ -12,7 +12,6 @@ import { queueAlerts } from "./alerts/dispatch.js";
 import { createSubscriptionStore, type SubscriptionStore } from "./alerts/subscriptions.js";
 import { createFeedStore, type Feed, type FeedStore } from "./feeds/feed-store.js";
 import { storeFeedItems, type FeedItemsReport } from "./feeds/store-items.js";
-import { analyze } from "./search/analyzer.js";
 import { quoteInput, RegbotError } from "./errors.js";
 import { createWarningLedger, type WarningLedger } from "./moderation/ledger.js";
 import { createMembersSeen, type MembersSeen } from "./moderation/members-seen.js";
@@ -174,7 +173,7 @@ export function createCore(deps: CoreDeps): Core {
     ingestPaths(store, paths, {
       origin,
       onChange: follow,
-      storeFeedItems: (drafts) => storeFeedItems(store, drafts, { candidates: candidatesFor, onChange: follow }),
+      storeFeedItems: (drafts) => storeFeedItems(store, drafts, { onChange: follow }),
       ...(origin === "bundled" && deps.bundledDir ? { bundledRoot: deps.bundledDir } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
@@ -192,14 +191,6 @@ export function createCore(deps: CoreDeps): Core {
     }
   };
 
-  /** Stored articles that might be the same story as a draft: the index's best matches for its title. */
-  const candidatesFor = (draft: ArticleDraft): string[] => {
-    const terms = [...new Set(analyze(draft.title))].map((term) => ({ term, weight: 1 }));
-    return currentIndex()
-      .search(terms)
-      .slice(0, 5)
-      .map((h) => h.id);
-  };
 
   const core: Core = {
     ask(question, options = {}) {
@@ -264,7 +255,7 @@ export function createCore(deps: CoreDeps): Core {
     count: () => store.count(),
     storeFeedItems(feed, items, source) {
       const drafts = source ? items.map((item) => ({ ...item, source })) : items;
-      const report = writing(() => storeFeedItems(store, drafts, { feedId: feed?.id ?? null, candidates: candidatesFor, onChange: follow }));
+      const report = writing(() => storeFeedItems(store, drafts, { feedId: feed?.id ?? null, onChange: follow }));
       alertNew(report.addedIds);
       return report;
     },

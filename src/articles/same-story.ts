@@ -51,15 +51,18 @@ function namesIn(text: string, candidates: ReadonlySet<string>): Set<string> {
 /** Whether each side has something the other lacks: a swapped number or name, not one merely added. */
 const swapped = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].some((x) => !b.has(x)) && [...b].some((x) => !a.has(x));
 
+/** The first test of {@link isSameStory}, cheap enough to run over many stored titles: near-identical titles. */
+export function titlesAlike(a: string, b: string): boolean {
+  return jaccard(new Set(words(a)), new Set(words(b))) >= 0.6;
+}
+
 /**
  * Whether two articles are the same story from two outlets: near-identical title and text. Articles that differ
  * in a number or a name ("fined $4M" / "fined $5M", "SEC sues Binance" / "SEC sues Coinbase") are different
  * stories, however alike the rest.
  */
 export function isSameStory(a: StoryText, b: StoryText): boolean {
-  const titleA = words(a.title);
-  const titleB = words(b.title);
-  if (jaccard(new Set(titleA), new Set(titleB)) < 0.6) return false;
+  if (!titlesAlike(a.title, b.title)) return false;
   const bodyA = words(a.body);
   const bodyB = words(b.body);
   const short = bodyA.length < 20 || bodyB.length < 20;

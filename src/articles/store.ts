@@ -56,6 +56,11 @@ export interface ArticleStore {
   findDuplicate(guid: string | null, contentHash: string): (Article & { identity: string; retracted: boolean }) | undefined;
   /** Whether the article with this identity was retracted (a feed must not bring back what a user removed). */
   isRetracted(identity: string): boolean;
+  /**
+   * Ids and titles of live articles published within `days` of `date` (or, without a date, the newest ingested):
+   * where another outlet's copy of a story can be, found without loading bodies.
+   */
+  titlesAround(date: string | null, options?: { days?: number; limit?: number }): Array<{ id: string; title: string }>;
   /** Records another outlet's link to a stored story (once). Returns whether it was new. */
   addAlternate(id: string, url: string): boolean;
   /** Retracts every live article a feed brought. */
@@ -149,6 +154,10 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
   // Live articles first; a retracted one still matches, so a feed cannot bring back what the user removed.
   const byGuid = db.prepare<[string], Row>("SELECT * FROM articles WHERE guid = ? ORDER BY retracted_at IS NOT NULL LIMIT 1");
   const byHash = db.prepare<[string], Row>("SELECT * FROM articles WHERE content_hash = ? ORDER BY retracted_at IS NOT NULL LIMIT 1");
+  const titlesNear = db.prepare<[string, string, string, string, number], { id: string; title: string }>(
+    "SELECT id, title FROM articles WHERE retracted_at IS NULL AND published_at BETWEEN date(?, ?) AND date(?, ?) ORDER BY published_at DESC LIMIT ?",
+  );
+  const titlesNewest = db.prepare<[number], { id: string; title: string }>("SELECT id, title FROM articles WHERE retracted_at IS NULL ORDER BY rowid DESC LIMIT ?");
   const setAlternates = db.prepare<[string, string]>("UPDATE articles SET alternates = ? WHERE id = ?");
   const feedLive = db.prepare<[number], Row>("SELECT * FROM articles WHERE feed_id = ? AND retracted_at IS NULL");
   const bundledLive = db.prepare<[], Row>("SELECT * FROM articles WHERE origin = 'bundled' AND retracted_at IS NULL");
@@ -252,6 +261,8 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
         const row = (guid ? byGuid.get(guid) : undefined) ?? byHash.get(hash);
         return row ? { ...toArticle(row), identity: row.identity, retracted: row.retracted_at !== null } : undefined;
       }),
+    titlesAround: (date, { days = 3, limit = 2000 } = {}) =>
+      guard(() => (date ? titlesNear.all(date, `-${days} days`, date, `+${days} days`, limit) : titlesNewest.all(limit))),
     isRetracted: (identity) => guard(() => Boolean(byIdentity.get(identity)?.retracted_at)),
     addAlternate: (id, url) =>
       guard(() => {

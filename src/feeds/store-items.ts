@@ -1,6 +1,6 @@
 import type { ArticleDraft } from "../articles/article.js";
 import { toRecord } from "../articles/ingest.js";
-import { isSameStory } from "../articles/same-story.js";
+import { isSameStory, titlesAlike } from "../articles/same-story.js";
 import type { ArticleStore, StoreChange } from "../articles/store.js";
 
 /** What storing a feed's items did. */
@@ -18,8 +18,7 @@ export interface FeedItemsReport {
 export interface StoreFeedItemsOptions {
   /** The feed the items came from (`feeds.id`), if any. */
   readonly feedId?: number | null;
-  /** Ids of stored articles that might be the same story (the search index's best matches for the title). */
-  readonly candidates?: (draft: ArticleDraft) => readonly string[];
+
   /** Called with every committed change, so the search index can follow. */
   readonly onChange?: (change: StoreChange) => void;
 }
@@ -51,8 +50,12 @@ export function storeFeedItems(store: ArticleStore, drafts: readonly ArticleDraf
       continue;
     }
     if (!duplicate) {
-      const twin = (options.candidates?.(draft) ?? [])
-        .map((id) => store.get(id))
+      // Another outlet's copy has a near-identical title and a date close by: titles are compared first, bodies
+      // loaded only for those.
+      const twin = store
+        .titlesAround(fresh.publishedAt)
+        .filter((c) => titlesAlike(c.title, draft.title))
+        .map((c) => store.get(c.id))
         .find((a) => a !== undefined && a.url !== fresh.url && isSameStory(a, draft));
       if (twin) {
         if (fresh.url && store.addAlternate(twin.id, fresh.url)) report.merged++;

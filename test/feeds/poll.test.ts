@@ -149,6 +149,18 @@ describe("polling feeds", () => {
     expect(core.article(stored!.id).alternates).toEqual(["https://outlet-b.example/news/bitfront"]);
   });
 
+  it("finds the other outlet's copy published a day later, and not one published a month later", async () => {
+    const { core, clock } = coreAt();
+    const copy = (date: string, link: string) => item({ title: "EU fines crypto exchange Bitfront 4 million euros under MiCA", link, body: STORY, date });
+    const server = await startFeedServer({
+      "/a": { body: rss("Outlet A", [item({ title: "EU fines exchange Bitfront 4 million euros under MiCA", link: "https://outlet-a.example/bitfront", body: STORY })]) },
+      "/b": { body: rss("Outlet B", [copy("Tue, 14 Mar 2023 09:00:00 GMT", "https://outlet-b.example/1"), copy("Thu, 13 Apr 2023 09:00:00 GMT", "https://outlet-c.example/1")]) },
+    });
+    const poller = pollerFor(core, clock);
+    await poller.poll(core.feeds.add(server.url("/a")).feed);
+    expect(await poller.poll(core.feeds.add(server.url("/b")).feed)).toMatchObject({ added: 1, merged: 1 });
+  });
+
   it("stores two stories that differ only in a number as two articles", async () => {
     const { core, clock } = coreAt();
     const server = await startFeedServer({
