@@ -29,6 +29,11 @@ export interface StoreFeedItemsOptions {
  * (near-identical title and text, see {@link isSameStory}) adds its link to that article as an alternate source.
  */
 export function storeFeedItems(store: ArticleStore, drafts: readonly ArticleDraft[], options: StoreFeedItemsOptions = {}): FeedItemsReport {
+  // One transaction for the whole feed: one commit, and a feed is stored wholly or (on a full disk) not at all.
+  return store.db.transaction(() => storeEach(store, drafts, options))();
+}
+
+function storeEach(store: ArticleStore, drafts: readonly ArticleDraft[], options: StoreFeedItemsOptions): FeedItemsReport {
   const report: FeedItemsReport = { added: 0, updated: 0, unchanged: 0, merged: 0, addedIds: [] };
   for (const draft of drafts) {
     const fresh = toRecord(draft);
