@@ -183,6 +183,8 @@ export function createCore(deps: CoreDeps): Core {
     if (ids.length === 0 || deps.readonly) return;
     try {
       const subs = core.subscriptions;
+      // Without a subscription there is nothing to match: a large ingest does not read back every article it added.
+      if (subs.active().length === 0) return;
       const articles = ids.map((id) => store.get(id)).filter((a): a is Article => a !== undefined);
       const queued = queueAlerts(subs, articles, now());
       if (queued) logger.info({ queued }, "alerts queued");

@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from "./logger.js";
 import { integrityProblems } from "./storage/backup.js";
 import { openDatabase, type Db } from "./storage/database.js";
 import { migrations } from "./storage/migrations.js";
+import { formatBytes } from "./units.js";
 
 /** One finding of {@link runDoctor}: `detail` says what was found and, when `ok` is false, what to do. */
 export interface DoctorCheck {
@@ -152,17 +153,6 @@ function checkDiskSpace(dbFile: string, minFree: number): DoctorCheck {
   return ok("disk space", `${formatBytes(free)} free in ${dir}`);
 }
 
-/** A byte count for people: "812 B", "4.2 MB", "1.5 GB". */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
 
 function hideSecrets(text: string, env: NodeJS.ProcessEnv): string {
   let shown = text;

@@ -3,7 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { createCore } from "../src/core.js";
-import { formatBytes, runDoctor, type DoctorCheck } from "../src/doctor.js";
+import { runDoctor, type DoctorCheck } from "../src/doctor.js";
 import { migrations } from "../src/storage/migrations.js";
 import { STABLECOIN_ARTICLES } from "./fakes/articles.js";
 import { openTempStore, tempDir, writeFiles } from "./fakes/temp-store.js";
@@ -127,11 +127,5 @@ describe("runDoctor", () => {
     const disk = byName(doctor(db, {}, Number.MAX_SAFE_INTEGER))["disk space"]!;
     expect(disk.ok).toBe(false);
     expect(disk.detail).toMatch(/^only .+ free in .+ \(under .+\): a full disk stops the bot saving articles\. Free some space, or move the database \(--db, REGBOT_DB\)\.$/);
-  });
-});
-
-describe("formatBytes", () => {
-  it("writes bytes, then one decimal under ten units, then whole units", () => {
-    expect([formatBytes(812), formatBytes(4.2 * 1024 * 1024), formatBytes(150 * 1024 * 1024), formatBytes(1536 * 1024 * 1024)]).toEqual(["812 B", "4.2 MB", "150 MB", "1.5 GB"]);
   });
 });

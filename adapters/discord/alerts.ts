@@ -1,6 +1,6 @@
 import { DiscordAPIError, EmbedBuilder, HTTPError, RateLimitError, Routes, type REST } from "discord.js";
 import type { Article } from "../../src/articles/article.js";
-import type { AlertMessage, AlertOutcome, AlertSender } from "../../src/alerts/dispatch.js";
+import { alertLead, type AlertMessage, type AlertOutcome, type AlertSender } from "../../src/alerts/dispatch.js";
 import { cutTo, DISCORD_LIMITS, escapeDiscord, escapedWithin, facts, safeUrl } from "./render.js";
 
 /** Longest excerpt under a single alert, in characters (before escaping). */
@@ -47,8 +47,8 @@ export function alertEmbed(message: AlertMessage): EmbedBuilder {
     const url = urlOf(first);
     if (url) embed.setURL(url);
     const meta = metaOf(first);
-    const lead = first.body.replace(/\s+/g, " ").trim();
-    const description = [meta ? `*${meta}*` : "", lead ? `> ${escapeDiscord(cutTo(lead, LEAD_MAX))}` : "", `id \`${first.id}\` — \`/article id:${first.id}\``].filter(Boolean).join("\n\n");
+    const lead = alertLead(first, LEAD_MAX);
+    const description = [meta ? `*${meta}*` : "", lead ? `> ${escapeDiscord(lead)}` : "", `id \`${first.id}\` — \`/article id:${first.id}\``].filter(Boolean).join("\n\n");
     return embed.setDescription(cutTo(description, DISCORD_LIMITS.description));
   }
   const total = message.articles.length + message.more;

@@ -1,6 +1,6 @@
 import { Composer, GrammyError, HttpError, type Api, type Context } from "grammy";
 import type { Article } from "../../src/articles/article.js";
-import type { AlertMessage, AlertOutcome, AlertSender } from "../../src/alerts/dispatch.js";
+import { alertLead, type AlertMessage, type AlertOutcome, type AlertSender } from "../../src/alerts/dispatch.js";
 import { subscriptionPhrase } from "../../src/alerts/match.js";
 import { queryKey, type Subscription } from "../../src/alerts/subscriptions.js";
 import { isRegbotError } from "../../src/errors.js";
@@ -144,14 +144,6 @@ function metaHtml(article: Article): string {
   return [facts(article), escapeHtml(article.jurisdictions.join(", "))].filter(Boolean).join(" · ");
 }
 
-/** The article's opening words, cut at a word, escaped. */
-function leadHtml(body: string, max: number): string {
-  const flat = body.replace(/\s+/g, " ").trim();
-  if (flat.length <= max) return escapeHtml(flat);
-  const cut = flat.slice(0, max);
-  const space = cut.lastIndexOf(" ");
-  return `${escapeHtml((space > max / 2 ? cut.slice(0, space) : cut).trimEnd())}…`;
-}
 
 /** Which of the chat's subscriptions asked for this (none shown when it takes all regulation news). */
 function matchedHtml(queries: readonly string[]): string {
@@ -173,7 +165,7 @@ export function renderAlertHtml(message: AlertMessage, limit = TELEGRAM_MESSAGE_
       [
         `🔔 <b>New regulation article</b>\n${headingHtml(first)}`,
         meta ? `<i>${meta}</i>` : "",
-        leadMax > 0 ? leadHtml(first.body, leadMax) : "",
+        leadMax > 0 ? escapeHtml(alertLead(first, leadMax)) : "",
         [`/article_${first.id}`, matchedHtml(message.queries)].filter(Boolean).join(" · "),
       ]
         .filter(Boolean)

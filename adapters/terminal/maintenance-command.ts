@@ -2,7 +2,8 @@ import path from "node:path";
 import { Command } from "commander";
 import pc from "picocolors";
 import { readConfig } from "../../src/config.js";
-import { formatBytes, runDoctor } from "../../src/doctor.js";
+import { runDoctor } from "../../src/doctor.js";
+import { formatBytes } from "../../src/units.js";
 import { migrations } from "../../src/storage/migrations.js";
 import { backupDatabase, restoreDatabase } from "../../src/storage/backup.js";
 

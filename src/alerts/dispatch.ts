@@ -1,5 +1,6 @@
 import type { Article } from "../articles/article.js";
 import { silentLogger, type Logger } from "../logger.js";
+import { cut } from "../search/snippets.js";
 import { articleTermSet, matchesSubscription, parseSubscription } from "./match.js";
 import type { SubscriptionStore } from "./subscriptions.js";
 
@@ -24,6 +25,11 @@ export type AlertOutcome = { readonly status: "sent" } | { readonly status: "pau
 
 /** Sends one alert message on a platform. */
 export type AlertSender = (message: AlertMessage) => Promise<AlertOutcome>;
+
+/** An alert's excerpt: the article's opening words, on one line, cut at a word (plain text: adapters escape it). */
+export function alertLead(article: Article, max: number): string {
+  return cut(article.body.replace(/\s+/g, " ").trim(), max);
+}
 
 /** Most articles one digest lists; the rest are counted. */
 export const DIGEST_MAX = 10;

@@ -1,3 +1,5 @@
+import { formatBytes } from "../units.js";
+
 /** How regbot fetches feeds and pages: politely, and never without limits. */
 export interface FetchLimits {
   /** Whole request, headers and body. Default 20 s. */
@@ -147,5 +149,3 @@ function describe(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
-
-const formatBytes = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Article, ArticleDraft } from "../../src/articles/article.js";
 import { toRecord } from "../../src/articles/ingest.js";
-import { ALERT_MAX_AGE_DAYS, DIGEST_MAX, dispatchAlerts, queueAlerts, type AlertMessage, type AlertOutcome, type AlertSender } from "../../src/alerts/dispatch.js";
+import { alertLead, ALERT_MAX_AGE_DAYS, DIGEST_MAX, dispatchAlerts, queueAlerts, type AlertMessage, type AlertOutcome, type AlertSender } from "../../src/alerts/dispatch.js";
 import { createSubscriptionStore, type SubscriptionStore } from "../../src/alerts/subscriptions.js";
 import type { ArticleStore } from "../../src/articles/store.js";
 import { openTempStore } from "../fakes/temp-store.js";
+import { fullArticle } from "../fakes/answers.js";
 
 const NOW = new Date("2024-06-10T12:00:00Z");
 
@@ -294,5 +295,13 @@ describe("queueAlerts", () => {
     subscriptions.add({ ...telegramChat, query: "" });
     subscriptions.pauseChat("telegram", "-1001", "forbidden");
     expect(queueAlerts(subscriptions, [store(1)], NOW)).toBe(0);
+  });
+});
+
+describe("alertLead", () => {
+  it("gives an article's opening words on one line, cut at a word with an ellipsis", () => {
+    const article = fullArticle({ body: "The SEC approved eleven spot bitcoin funds.\n\nTrading starts on Thursday in New York." });
+    expect(alertLead(article, 200)).toBe("The SEC approved eleven spot bitcoin funds. Trading starts on Thursday in New York.");
+    expect(alertLead(article, 30)).toBe("The SEC approved eleven spot…");
   });
 });

@@ -270,6 +270,11 @@ describe("dispatching alerts with createDiscordAlertSender", () => {
     const second = await round();
     expect(second.report).toEqual({ messages: 0, articles: 0, paused: 0, failed: 0 });
     expect(second.posted).toEqual([]);
+
+    // Subscribing again resumes it; what was dropped while paused is not posted afterwards.
+    expectPublic(await interact(fake, slash("subscribe")), "Subscription resumed. All new regulation articles will be posted in this channel.");
+    expect(subsOf(core, GENERAL)[0]?.pausedReason).toBeNull();
+    expect((await round()).posted).toEqual([]);
   });
 
   it("pauses a channel that no longer exists (10003 Unknown Channel)", async () => {
