@@ -100,11 +100,13 @@ export function createCore(deps: CoreDeps): Core {
 
   /** The saved index, when it reflects the store as it is now (and was written by this version). */
   const loadSaved = (): ArticleIndex | undefined => {
-    const saved = store.db.prepare<[string], { store_version: number; data: string }>("SELECT store_version, data FROM search_index WHERE name = ?").get("articles");
+    const saved = store.db.prepare<[string], { store_version: number; data: Uint8Array | string }>("SELECT store_version, data FROM search_index WHERE name = ?").get("articles");
     const version = store.version();
     if (!saved || saved.store_version !== version) return undefined;
     const started = performance.now();
     try {
+      // An index saved as JSON text comes from a version before the binary layout: rebuilt like any other format.
+      if (typeof saved.data === "string") throw new Error("the saved index is in the old JSON layout");
       const loaded = createArticleIndex(saved.data);
       indexVersion = version;
       logger.debug({ articles: loaded.size, ms: Math.round(performance.now() - started) }, "search index loaded");
@@ -138,7 +140,7 @@ export function createCore(deps: CoreDeps): Core {
     try {
       store.db
         .prepare("INSERT INTO search_index (name, store_version, data) VALUES ('articles', ?, ?) ON CONFLICT (name) DO UPDATE SET store_version = excluded.store_version, data = excluded.data")
-        .run(indexVersion, index.toJSON());
+        .run(indexVersion, index.toBytes());
     } catch (error) {
       // The saved index is only a cache: a read-only or full disk costs a rebuild at the next start, nothing more.
       logger.warn({ err: error }, "the search index could not be saved; it will be rebuilt at the next start");
@@ -206,7 +208,6 @@ export function createCore(deps: CoreDeps): Core {
         {
           index: idx,
           getArticle: (id) => store.get(id),
-          latest: (options) => store.latest(options),
           coveredJurisdictions: () => (covered ??= new Set(store.jurisdictions())),
           now,
         },

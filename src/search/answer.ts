@@ -1,5 +1,4 @@
 import type { Article } from "../articles/article.js";
-import type { LatestOptions } from "../articles/store.js";
 import type { ArticleIndex, IndexedMeta, IndexHit } from "./article-index.js";
 import { isNewsOnly, parseQuestion, type ParsedQuestion } from "./query.js";
 import { isEnglishWord } from "./english.js";
@@ -44,8 +43,6 @@ export interface Answer {
 export interface AnswerDeps {
   readonly index: ArticleIndex;
   readonly getArticle: (id: string) => Article | undefined;
-  /** Newest articles, optionally within jurisdictions and dates. */
-  readonly latest: (options: LatestOptions) => Article[];
   /** Canonical names of the jurisdictions that have articles. */
   readonly coveredJurisdictions: () => ReadonlySet<string>;
   readonly now: () => Date;
@@ -91,7 +88,10 @@ export function answerQuestion(deps: AnswerDeps, question: string, options: Answ
   const snippetQuery = toSnippetQuery(parsed, deps.index);
   let picked: Article[];
   if (isNewsOnly(parsed)) {
-    picked = deps.latest({ limit: maxCitations, jurisdictions: inScope, from: parsed.from, to: parsed.to, relevantOnly: true });
+    picked = deps.index
+      .newest(maxCitations, (meta) => meta.relevant && filter(meta))
+      .map((id) => deps.getArticle(id))
+      .filter((a): a is Article => a !== undefined);
   } else {
     const ranked = rank(parsed, deps.index.search(parsed.terms, filter), deps.index, inScope.length > 0);
     picked = ranked.slice(0, maxCitations).map((h) => deps.getArticle(h.id)).filter((a): a is Article => a !== undefined);

@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
-import MiniSearch from "minisearch";
+import SearchableMap from "minisearch/SearchableMap";
 import type { Article } from "../articles/article.js";
 import { JURISDICTIONS, jurisdictionByName } from "../articles/jurisdictions.js";
 import { TOPICS } from "../articles/topics.js";
 import { PHRASES, RELATED, WORDS } from "./vocabulary.js";
 import { analyze, fold, termOf, tokenize } from "./analyzer.js";
 import { isEnglishWord } from "./english.js";
+import { decodeIndex, encodeIndex, type DecodedIndex } from "./index-file.js";
+import { PostingList } from "./postings.js";
 
 /** Fields kept beside each indexed article, so filters need no database round trip. */
 export interface IndexedMeta {
@@ -32,56 +34,67 @@ export interface IndexHit {
   readonly meta: IndexedMeta;
 }
 
-/** The full-text index over articles: MiniSearch plus the term statistics that ranking and spelling need. */
+/**
+ * The full-text index over articles: postings in typed arrays, BM25 over title, body and tags, and the term
+ * statistics that ranking and spelling need. MiniSearch's radix tree (`SearchableMap`) finds the terms a
+ * typed prefix can mean and the words a misspelling is near.
+ */
 export interface ArticleIndex {
   add(articles: readonly Article[]): void;
   /** Takes articles (as they were indexed) out of the index and its statistics. */
   remove(articles: readonly Article[]): void;
-  search(terms: readonly QueryTerm[], filter?: (meta: IndexedMeta) => boolean): IndexHit[];
+  /** The best `limit` articles (default 100) for the terms, best first, among those `filter` accepts. */
+  search(terms: readonly QueryTerm[], filter?: (meta: IndexedMeta) => boolean, limit?: number): IndexHit[];
+  /** Ids of the newest `limit` articles `filter` accepts, newest first; undated ones last. */
+  newest(limit: number, filter?: (meta: IndexedMeta) => boolean): string[];
   /** How many articles contain `term` (0 for an unknown term). */
   documentFrequency(term: string): number;
   /** Inverse document frequency of `term`: rare terms weigh more. */
   idf(term: string): number;
-  /** Written words seen in articles, with how often (for spelling correction). */
-  readonly vocabulary: ReadonlyMap<string, number>;
+  /** Written words seen in articles, with how often (for spelling correction and completing a typed prefix). */
+  readonly vocabulary: SearchableMap<number>;
   /** Terms of the articles' words that are not English words: names and jargon ("binance", "mica", "xrp"). Never shrinks before a rebuild. */
   jargon(): ReadonlySet<string>;
   readonly size: number;
-  toJSON(): string;
+  /** The index as bytes, for {@link createArticleIndex} to load without rebuilding. */
+  toBytes(): Uint8Array;
 }
 
-const FIELDS = ["title", "body", "tags"] as const;
+/** Field order in postings and lengths; boosts as the answers were tuned with. */
+export const FIELDS = ["title", "body", "tags"] as const;
+const BOOST = [2.2, 1, 1.2] as const;
+// BM25+ as MiniSearch computes it (its defaults), so rankings stay where the evaluation set put them.
+const K1 = 1.2;
+const B = 0.7;
+const D = 0.5;
+/** A term reached by completing a prefix weighs this much, less the further it runs past the prefix. */
+const PREFIX_WEIGHT = 0.6;
+/** Completions of one prefix that are searched, the most common first. */
+const MAX_COMPLETIONS = 64;
+/** Query terms beyond this many are ignored (each has a bit in a match mask). */
+const MAX_QUERY_TERMS = 31;
 
 /**
  * Identifies how indexes are built: the analyzer's tables and this version number (raise it when the analysis
- * code changes). A saved index of another format is rebuilt instead of being read.
+ * or the saved layout changes). A saved index of another format is rebuilt instead of being read.
  */
-const ANALYZER_VERSION = 2;
+const ANALYZER_VERSION = 3;
 const INDEX_FORMAT = createHash("sha256")
   .update(JSON.stringify({ v: ANALYZER_VERSION, PHRASES, WORDS, RELATED, JURISDICTIONS, TOPICS }))
   .digest("hex")
   .slice(0, 16);
 
-function miniSearchOptions() {
-  return {
-    fields: [...FIELDS],
-    storeFields: ["publishedAt", "jurisdictions", "relevant"],
-    // Text is analysed by our analyzer; MiniSearch sees ready-made terms separated by spaces.
-    tokenize: (text: string) => (text ? text.split(" ") : []),
-    processTerm: (term: string) => term || null,
-    searchOptions: { boost: { title: 2.2, tags: 1.2 } },
-  };
+interface Term {
+  /** Postings per field (title, body, tags); `null` where the term never occurs. */
+  readonly lists: [PostingList | null, PostingList | null, PostingList | null];
+  /** Live articles with the term in any field. */
+  df: number;
+  /** Scratch while one article is added: which article (`stamp`) the per-field counts in `tf` are of. */
+  stamp: number;
+  readonly tf: [number, number, number];
 }
 
-interface Serialized {
-  format: string;
-  ms: unknown;
-  df: Array<[string, number]>;
-  vocab: Array<[string, number]>;
-  jargon: string[];
-}
-
-/** What one article contributes to the index's statistics; taken again to take it out. */
+/** What one article contributes to the index; taken again to take it out. */
 function analyzeArticle(article: Article) {
   const titleTerms = analyze(article.title);
   const bodyTokens = tokenize(article.body);
@@ -89,105 +102,353 @@ function analyzeArticle(article: Article) {
     ...article.jurisdictions.map((j) => jurisdictionByName(j)?.token ?? fold(j)),
     ...article.topics.flatMap((t) => analyze(t.replace(/-/g, " "))),
   ];
-  const words = [...bodyTokens.map((t) => t.surface), ...article.title.split(/[^\p{L}]+/u)].map(fold).filter((w) => /^[a-z]{3,}$/.test(w));
-  const terms = new Set([...titleTerms, ...bodyTokens.map((t) => t.term), ...tags]);
-  return { titleTerms, bodyTerms: bodyTokens.map((t) => t.term), tags, words, terms };
+  const bodyTerms = new Array<string>(bodyTokens.length);
+  const words: string[] = [];
+  for (let i = 0; i < bodyTokens.length; i++) {
+    const token = bodyTokens[i]!;
+    bodyTerms[i] = token.term;
+    const word = vocabularyWord(token.surface);
+    if (word) words.push(word);
+  }
+  for (const w of article.title.split(/[^\p{L}]+/u)) {
+    const word = vocabularyWord(w);
+    if (word) words.push(word);
+  }
+  return { fields: [titleTerms, bodyTerms, tags] as const, words };
 }
 
-function count(map: Map<string, number>, key: string, by: number): void {
-  const n = (map.get(key) ?? 0) + by;
-  if (n > 0) map.set(key, n);
-  else map.delete(key);
+/** Written word → the word the vocabulary keeps (folded, three letters or more), memoised: the same words recur. */
+const vocabularyWords = new Map<string, string | null>();
+const VOCABULARY_WORDS_MAX = 500_000;
+
+function vocabularyWord(written: string): string | null {
+  if (written.length < 3) return null;
+  let word = vocabularyWords.get(written);
+  if (word === undefined) {
+    const folded = fold(written);
+    word = /^[a-z]{3,}$/.test(folded) ? folded : null;
+    if (vocabularyWords.size >= VOCABULARY_WORDS_MAX) vocabularyWords.clear();
+    vocabularyWords.set(written, word);
+  }
+  return word;
 }
 
 /**
- * Creates an empty index, or one restored from {@link ArticleIndex.toJSON} output. A saved index written by
+ * Creates an empty index, or one restored from {@link ArticleIndex.toBytes} output. A saved index written by
  * another version of the analyzer is refused (it throws), so the caller rebuilds it.
  */
-export function createArticleIndex(json?: string): ArticleIndex {
-  let ms: MiniSearch;
-  const df = new Map<string, number>();
+export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
+  const terms = new Map<string, Term>();
+  const ids: Array<string | null> = [];
+  const metas: Array<IndexedMeta | null> = [];
+  const byId = new Map<string, number>();
+  /** Field lengths in terms, three per document. */
+  let lengths = new Uint32Array(3 * 1024);
+  /** 1 for documents in the index, 0 for removed ones (their postings stay until the next save). */
+  let alive = new Uint8Array(1024);
+  const totals = [0, 0, 0];
+  let live = 0;
   const vocab = new Map<string, number>();
   const jargon = new Set<string>();
-  if (json) {
-    const data = JSON.parse(json) as Serialized;
-    if (data.format !== INDEX_FORMAT) throw new Error(`the saved index has format ${String(data.format)}, this version writes ${INDEX_FORMAT}`);
-    ms = MiniSearch.loadJS(data.ms as Parameters<typeof MiniSearch.loadJS>[0], miniSearchOptions());
-    for (const [k, v] of data.df) df.set(k, v);
-    for (const [k, v] of data.vocab) vocab.set(k, v);
+  // Radix trees over terms and words, built the first time a prefix or a misspelling needs one, then kept current.
+  let termTree: SearchableMap<true> | undefined;
+  let wordTree: SearchableMap<number> | undefined;
+  // Scratch space of search, reused: scores and matched-term bits per document.
+  let scores = new Float64Array(0);
+  let masks = new Uint32Array(0);
+
+  const ensureCapacity = (docs: number) => {
+    if (docs <= alive.length) return;
+    const capacity = Math.max(docs, alive.length * 2);
+    const a = new Uint8Array(capacity);
+    a.set(alive);
+    alive = a;
+    const l = new Uint32Array(capacity * 3);
+    l.set(lengths);
+    lengths = l;
+  };
+
+  if (saved) {
+    const data: DecodedIndex = decodeIndex(saved, INDEX_FORMAT);
+    ensureCapacity(data.ids.length);
+    data.ids.forEach((id, doc) => {
+      ids.push(id);
+      byId.set(id, doc);
+      alive[doc] = 1;
+    });
+    metas.push(...data.metas);
+    lengths.set(data.lengths);
+    for (let f = 0; f < 3; f++) totals[f] = data.totals[f]!;
+    live = data.ids.length;
+    data.terms.forEach((term, i) => terms.set(term, { lists: data.lists[i]!, df: data.df[i]!, stamp: 0, tf: [0, 0, 0] }));
+    data.vocabulary.forEach((word, i) => vocab.set(word, data.vocabularyCounts[i]!));
     for (const t of data.jargon) jargon.add(t);
-  } else {
-    ms = new MiniSearch(miniSearchOptions());
   }
 
+  const countWord = (word: string, by: number) => {
+    const n = (vocab.get(word) ?? 0) + by;
+    if (n > 0) {
+      if (!vocab.has(word)) {
+        // A word the articles use that is not English is a name or jargon ("binance", "mica"): a word of the field.
+        if (by > 0 && !isEnglishWord(word)) {
+          const term = termOf(word);
+          if (term) jargon.add(term);
+        }
+        wordTree?.set(word, n);
+      } else if (wordTree) wordTree.set(word, n);
+      vocab.set(word, n);
+    } else {
+      vocab.delete(word);
+      wordTree?.delete(word);
+    }
+  };
+
+  let stamp = 0;
+  const insert = (article: Article) => {
+    const doc = ids.length;
+    ensureCapacity(doc + 1);
+    ids.push(article.id);
+    metas.push({ publishedAt: article.publishedAt, jurisdictions: article.jurisdictions, relevant: article.relevant });
+    byId.set(article.id, doc);
+    alive[doc] = 1;
+    live++;
+    const { fields, words } = analyzeArticle(article);
+    // Count each term per field on the term itself (no map per article): the stamp says whose counts they are.
+    stamp++;
+    const found: Term[] = [];
+    // A field's length is its number of distinct terms, as MiniSearch counts it (the rankings were tuned on it).
+    for (let f = 0; f < 3; f++) {
+      let distinct = 0;
+      for (const term of fields[f]!) {
+        let entry = terms.get(term);
+        if (!entry) {
+          entry = { lists: [null, null, null], df: 0, stamp: 0, tf: [0, 0, 0] };
+          terms.set(term, entry);
+        }
+        if (entry.stamp !== stamp) {
+          entry.stamp = stamp;
+          entry.tf[0] = entry.tf[1] = entry.tf[2] = 0;
+          if (entry.df === 0) termTree?.set(term, true);
+          found.push(entry);
+        }
+        if (entry.tf[f] === 0) distinct++;
+        entry.tf[f] = entry.tf[f]! + 1;
+      }
+      lengths[doc * 3 + f] = distinct;
+      totals[f] = totals[f]! + distinct;
+    }
+    for (const entry of found) {
+      entry.df++;
+      for (let f = 0; f < 3; f++) if (entry.tf[f]! > 0) (entry.lists[f] ??= new PostingList()).push(doc, entry.tf[f]!);
+    }
+    for (const word of words) countWord(word, 1);
+  };
+
   const discard = (article: Article) => {
-    if (!ms.has(article.id)) return;
-    ms.discard(article.id);
-    const { terms, words } = analyzeArticle(article);
-    for (const term of terms) count(df, term, -1);
-    for (const word of words) count(vocab, word, -1);
+    const doc = byId.get(article.id);
+    if (doc === undefined) return;
+    byId.delete(article.id);
+    ids[doc] = null;
+    metas[doc] = null;
+    alive[doc] = 0;
+    live--;
+    const { fields, words } = analyzeArticle(article);
+    const seen = new Set<string>();
+    for (let f = 0; f < 3; f++) {
+      totals[f] = totals[f]! - lengths[doc * 3 + f]!;
+      for (const term of new Set(fields[f])) {
+        const entry = terms.get(term);
+        const list = entry?.lists[f];
+        if (!entry || !list) continue;
+        list.live = Math.max(0, list.live - 1);
+        if (!seen.has(term)) {
+          seen.add(term);
+          entry.df = Math.max(0, entry.df - 1);
+          if (entry.df === 0) termTree?.delete(term);
+        }
+      }
+    }
+    for (const word of words) countWord(word, -1);
+  };
+
+  const completions = (prefix: string): Array<[string, number]> => {
+    if (!termTree) {
+      termTree = new SearchableMap<true>();
+      for (const [term, entry] of terms) if (entry.df > 0) termTree.set(term, true);
+    }
+    const found: Array<[string, number]> = [];
+    for (const term of termTree.atPrefix(prefix).keys()) if (term !== prefix) found.push([term, terms.get(term)?.df ?? 0]);
+    return found.sort((a, b) => b[1] - a[1]).slice(0, MAX_COMPLETIONS);
   };
 
   const index: ArticleIndex = {
     add(articles) {
-      const docs = articles.map((article) => {
-        if (ms.has(article.id)) ms.discard(article.id);
-        const { titleTerms, bodyTerms, tags, words, terms } = analyzeArticle(article);
-        for (const term of terms) count(df, term, 1);
-        for (const word of words) {
-          // A word the articles use that is not English is a name or jargon ("binance", "mica"): a word of the field.
-          if (!vocab.has(word) && !isEnglishWord(word)) {
-            const term = termOf(word);
-            if (term) jargon.add(term);
-          }
-          count(vocab, word, 1);
-        }
-        return {
-          id: article.id,
-          title: titleTerms.join(" "),
-          body: bodyTerms.join(" "),
-          tags: tags.join(" "),
-          publishedAt: article.publishedAt,
-          jurisdictions: article.jurisdictions,
-          relevant: article.relevant,
-        };
-      });
-      ms.addAll(docs);
+      for (const article of articles) {
+        discard(article);
+        insert(article);
+      }
     },
     remove(articles) {
       for (const article of articles) discard(article);
     },
-    search(terms, filter) {
-      if (terms.length === 0) return [];
-      const weights = new Map(terms.map((t) => [t.term, t.weight]));
-      const prefixes = new Set(terms.filter((t) => t.prefix).map((t) => t.term));
-      const results = ms.search(terms.map((t) => t.term).join(" "), {
-        prefix: (term) => prefixes.has(term),
-        boostTerm: (term) => weights.get(term) ?? 1,
-        weights: { fuzzy: 0.5, prefix: 0.6 },
-        filter: filter ? (r) => filter(r as unknown as IndexedMeta) : undefined,
+    search(query, filter, limit = 100) {
+      if (query.length === 0 || live === 0) return [];
+      const docs = ids.length;
+      if (scores.length < docs) {
+        scores = new Float64Array(alive.length);
+        masks = new Uint32Array(alive.length);
+      }
+      const touched: number[] = [];
+      const asked = query.slice(0, MAX_QUERY_TERMS);
+      asked.forEach((q, bit) => {
+        const expansions: Array<[string, number]> = [[q.term, 1]];
+        if (q.prefix) for (const [term] of completions(q.term)) expansions.push([term, (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * (term.length - q.term.length))]);
+        const mask = 1 << bit;
+        for (const [term, factor] of expansions) {
+          const entry = terms.get(term);
+          if (!entry || entry.df === 0) continue;
+          for (let f = 0; f < 3; f++) {
+            const list = entry.lists[f];
+            if (!list || list.live === 0) continue;
+            const idf = Math.log(1 + (live - list.live + 0.5) / (list.live + 0.5));
+            const weight = q.weight * factor * BOOST[f]! * idf;
+            const average = totals[f]! / live || 1;
+            const base = K1 * (1 - B);
+            const perLength = (K1 * B) / average;
+            const { docs: listDocs, tfs, length } = list;
+            for (let i = 0; i < length; i++) {
+              const doc = listDocs[i]!;
+              if (alive[doc] === 0) continue;
+              const tf = tfs[i]!;
+              if (scores[doc] === 0) touched.push(doc);
+              scores[doc] = scores[doc]! + weight * (D + (tf * (K1 + 1)) / (tf + base + perLength * lengths[doc * 3 + f]!));
+              masks[doc] = masks[doc]! | mask;
+            }
+          }
+        }
       });
-      return results.map((r) => ({
-        id: String(r.id),
-        score: r.score,
-        matched: [...new Set(r.queryTerms)],
-        meta: { publishedAt: (r.publishedAt as string | null) ?? null, jurisdictions: (r.jurisdictions as string[]) ?? [], relevant: r.relevant !== false },
-      }));
+      // Keep the best `limit` in a min-heap; the filter runs only for articles good enough to enter it.
+      const heapDocs: number[] = [];
+      const heapScores: number[] = [];
+      for (const doc of touched) {
+        const final = scores[doc]! * popcount(masks[doc]!);
+        scores[doc] = 0;
+        if (heapDocs.length >= limit && final <= heapScores[0]!) continue;
+        if (filter && !filter(metas[doc]!)) continue;
+        if (heapDocs.length < limit) heapPush(heapDocs, heapScores, doc, final);
+        else heapReplaceTop(heapDocs, heapScores, doc, final);
+      }
+      const order = heapDocs.map((doc, i) => [doc, heapScores[i]!] as const).sort((a, b) => b[1] - a[1]);
+      const hits = order.map(([doc, score]) => {
+        const mask = masks[doc]!;
+        const matched = asked.filter((_, bit) => mask & (1 << bit)).map((q) => q.term);
+        return { id: ids[doc]!, score, matched: [...new Set(matched)], meta: metas[doc]! };
+      });
+      for (const doc of touched) masks[doc] = 0;
+      return hits;
     },
-    documentFrequency: (term) => df.get(term) ?? 0,
+    newest(limit, filter) {
+      // One pass over the documents in memory: cheaper than the database's JSON filter over every row.
+      const best: number[] = [];
+      const newer = (a: number, b: number) => {
+        const da = metas[a]!.publishedAt ?? "";
+        const db = metas[b]!.publishedAt ?? "";
+        return da === db ? a > b : da > db;
+      };
+      for (let doc = ids.length - 1; doc >= 0; doc--) {
+        if (alive[doc] === 0) continue;
+        if (best.length === limit && !newer(doc, best[limit - 1]!)) continue;
+        if (filter && !filter(metas[doc]!)) continue;
+        let i = Math.min(best.length, limit - 1);
+        best[i] = doc;
+        for (; i > 0 && newer(doc, best[i - 1]!); i--) [best[i], best[i - 1]] = [best[i - 1]!, doc];
+      }
+      return best.map((doc) => ids[doc]!);
+    },
+    documentFrequency: (term) => terms.get(term)?.df ?? 0,
     idf(term) {
-      const n = Math.max(ms.documentCount, 1);
-      return Math.log(1 + n / ((df.get(term) ?? 0) + 0.5));
+      const n = Math.max(live, 1);
+      return Math.log(1 + n / ((terms.get(term)?.df ?? 0) + 0.5));
     },
-    vocabulary: vocab,
+    get vocabulary() {
+      if (!wordTree) {
+        wordTree = new SearchableMap<number>();
+        for (const [word, n] of vocab) wordTree.set(word, n);
+      }
+      return wordTree;
+    },
     jargon: () => jargon,
     get size() {
-      return ms.documentCount;
+      return live;
     },
-    toJSON() {
-      const data: Serialized = { format: INDEX_FORMAT, ms: ms.toJSON(), df: [...df], vocab: [...vocab], jargon: [...jargon] };
-      return JSON.stringify(data);
+    toBytes() {
+      // Removed articles are dropped here: the saved index numbers the live ones 0…n-1.
+      const renumber = new Int32Array(ids.length).fill(-1);
+      const liveIds: string[] = [];
+      const liveMetas: IndexedMeta[] = [];
+      const liveLengths = new Uint32Array(live * 3);
+      ids.forEach((id, doc) => {
+        if (id === null || alive[doc] === 0) return;
+        const n = liveIds.length;
+        renumber[doc] = n;
+        liveIds.push(id);
+        liveMetas.push(metas[doc]!);
+        liveLengths.set(lengths.subarray(doc * 3, doc * 3 + 3), n * 3);
+      });
+      const liveTerms = [...terms].filter(([, entry]) => entry.df > 0);
+      return encodeIndex({
+        format: INDEX_FORMAT,
+        ids: liveIds,
+        metas: liveMetas,
+        lengths: liveLengths,
+        totals: [...totals],
+        terms: liveTerms.map(([term]) => term),
+        df: liveTerms.map(([, entry]) => entry.df),
+        lists: liveTerms.map(([, entry]) => entry.lists),
+        renumber,
+        vocabulary: [...vocab.keys()],
+        vocabularyCounts: [...vocab.values()],
+        jargon: [...jargon],
+      });
     },
   };
   return index;
+}
+
+function popcount(n: number): number {
+  n = n - ((n >>> 1) & 0x55555555);
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+function heapPush(docs: number[], scores: number[], doc: number, score: number): void {
+  let i = docs.length;
+  docs.push(doc);
+  scores.push(score);
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (scores[parent]! <= score) break;
+    docs[i] = docs[parent]!;
+    scores[i] = scores[parent]!;
+    i = parent;
+  }
+  docs[i] = doc;
+  scores[i] = score;
+}
+
+function heapReplaceTop(docs: number[], scores: number[], doc: number, score: number): void {
+  const n = docs.length;
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= n) break;
+    const right = left + 1;
+    const child = right < n && scores[right]! < scores[left]! ? right : left;
+    if (scores[child]! >= score) break;
+    docs[i] = docs[child]!;
+    scores[i] = scores[child]!;
+    i = child;
+  }
+  docs[i] = doc;
+  scores[i] = score;
 }

@@ -1,20 +1,18 @@
-import { distance } from "fastest-levenshtein";
+import type SearchableMap from "minisearch/SearchableMap";
 
 /**
  * Suggests the known word closest to a misspelt one ("regualtion" → "regulation"), or `null` when none is close
  * enough. Longer words may be further off: one edit up to five letters, two from six. Ties go to the more
- * frequent word.
+ * frequent word. MiniSearch's radix tree finds the candidates without reading the whole vocabulary.
  */
-export function correctSpelling(word: string, vocabulary: ReadonlyMap<string, number>): string | null {
+export function correctSpelling(word: string, vocabulary: SearchableMap<number>): string | null {
   if (word.length < 4 || vocabulary.has(word)) return null;
   const budget = word.length <= 5 ? 1 : 2;
   let best: string | null = null;
   let bestDistance = budget + 1;
   let bestCount = 0;
-  for (const [candidate, count] of vocabulary) {
-    if (Math.abs(candidate.length - word.length) > budget) continue;
-    const d = distance(word, candidate);
-    if (d < bestDistance || (d === bestDistance && count > bestCount)) {
+  for (const [candidate, [count, d]] of vocabulary.fuzzyGet(word, budget)) {
+    if (d < bestDistance || (d === bestDistance && (count > bestCount || (count === bestCount && best !== null && candidate < best)))) {
       best = candidate;
       bestDistance = d;
       bestCount = count;
@@ -24,8 +22,8 @@ export function correctSpelling(word: string, vocabulary: ReadonlyMap<string, nu
 }
 
 /** True when some known word starts with `prefix` (the user is still typing it). */
-export function isKnownPrefix(prefix: string, vocabulary: ReadonlyMap<string, number>): boolean {
+export function isKnownPrefix(prefix: string, vocabulary: SearchableMap<number>): boolean {
   if (prefix.length < 3) return false;
-  for (const word of vocabulary.keys()) if (word.length > prefix.length && word.startsWith(prefix)) return true;
+  for (const word of vocabulary.atPrefix(prefix).keys()) if (word.length > prefix.length) return true;
   return false;
 }

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import type { Article } from "../../src/articles/article.js";
+import { analyze } from "../../src/search/analyzer.js";
+import { createArticleIndex, type ArticleIndex, type QueryTerm } from "../../src/search/article-index.js";
+
+function article(id: string, title: string, body: string, options: { jurisdictions?: string[]; publishedAt?: string | null; relevant?: boolean } = {}): Article {
+  return {
+    id,
+    title,
+    url: null,
+    source: "test desk",
+    publishedAt: options.publishedAt === undefined ? "2023-05-01" : options.publishedAt,
+    jurisdictions: options.jurisdictions ?? [],
+    topics: [],
+    body,
+    contentHash: id,
+    ingestedAt: "2024-01-01T00:00:00.000Z",
+    guid: null,
+    author: null,
+    categories: [],
+    relevant: options.relevant ?? true,
+    alternates: [],
+  };
+}
+
+const ARTICLES = [
+  article("eu", "EU adopts MiCA rules for stablecoin issuers", "The regulation sets reserve rules for stablecoin issuers and licences for exchanges.", { jurisdictions: ["European Union"], publishedAt: "2023-06-09" }),
+  article("jp", "Japan passes stablecoin law", "Only banks and trust companies may issue stablecoins, the new law says.", { jurisdictions: ["Japan"], publishedAt: "2022-06-03" }),
+  article("cn", "China bans crypto trading", "The central bank said all crypto trading and mining is illegal.", { jurisdictions: ["China"], publishedAt: "2021-09-24" }),
+  article("us", "SEC approves spot bitcoin ETFs", "The commission approved eleven exchange-traded products that hold bitcoin.", { jurisdictions: ["United States"], publishedAt: "2024-01-10" }),
+  article("old", "Undated note on exchanges", "Exchanges must register with the regulator.", { publishedAt: null }),
+];
+
+/** The question's words as the engine gets them: analysed terms of weight 1. */
+const terms = (question: string): QueryTerm[] => analyze(question).map((term) => ({ term, weight: 1 }));
+const ids = (index: ArticleIndex, question: string, limit?: number) => index.search(terms(question), undefined, limit).map((h) => h.id);
+
+function built(): ArticleIndex {
+  const index = createArticleIndex();
+  index.add(ARTICLES);
+  return index;
+}
+
+describe("ArticleIndex.search", () => {
+  it("finds the articles that contain the question's words, best first", () => {
+    const index = built();
+    expect(ids(index, "stablecoin issuers")[0]).toBe("eu");
+    expect(ids(index, "stablecoin issuers")).toContain("jp");
+    expect(ids(index, "pizza")).toEqual([]);
+  });
+
+  it("ranks an article matching more of the question above one that repeats a single word", () => {
+    const index = createArticleIndex();
+    index.add([
+      article("repeats", "Mining report", "Mining mining mining mining mining mining in many places."),
+      article("both", "Report on Kazakhstan", "Bitcoin mining grew in Kazakhstan last year."),
+    ]);
+    expect(ids(index, "kazakhstan mining")[0]).toBe("both");
+  });
+
+  it("returns at most `limit` hits, the best ones", () => {
+    const index = built();
+    const all = index.search(terms("exchanges stablecoin bitcoin crypto"));
+    const two = index.search(terms("exchanges stablecoin bitcoin crypto"), undefined, 2);
+    expect(all.length).toBeGreaterThan(2);
+    expect(two.map((h) => h.id)).toEqual(all.slice(0, 2).map((h) => h.id));
+  });
+
+  it("keeps only articles the filter accepts, and still fills the limit from the rest", () => {
+    const index = built();
+    const hits = index.search(terms("stablecoin exchanges"), (meta) => meta.jurisdictions.includes("Japan"), 1);
+    expect(hits.map((h) => h.id)).toEqual(["jp"]);
+  });
+
+  it("says which query terms each hit matched", () => {
+    const [hit] = built().search(terms("stablecoin issuers pizza"));
+    expect(hit?.matched).toEqual(analyze("stablecoin issuers"));
+  });
+
+  it("completes a prefix term to the words that start with it", () => {
+    const index = built();
+    expect(index.search([{ term: "regis", weight: 1, prefix: true }]).map((h) => h.id)).toEqual(["old"]);
+  });
+
+  it("no longer finds a removed article, and forgets its terms' counts", () => {
+    const index = built();
+    const [term] = analyze("mining");
+    expect(index.documentFrequency(term!)).toBe(1);
+    index.remove([ARTICLES[2]!]);
+    expect(ids(index, "china crypto mining")).not.toContain("cn");
+    expect(index.documentFrequency(term!)).toBe(0);
+    expect(index.size).toBe(ARTICLES.length - 1);
+  });
+
+  it("indexes a changed article's new text in place of the old", () => {
+    const index = built();
+    index.remove([ARTICLES[1]!]);
+    index.add([article("jp", "Japan passes stablecoin law", "Yen stablecoins need a licence from the FSA.", { jurisdictions: ["Japan"] })]);
+    expect(ids(index, "trust companies")).not.toContain("jp");
+    expect(ids(index, "yen licence")).toContain("jp");
+    expect(index.size).toBe(ARTICLES.length);
+  });
+});
+
+describe("ArticleIndex.toBytes", () => {
+  it("loads into an index that answers exactly as the one saved", () => {
+    const index = built();
+    const loaded = createArticleIndex(index.toBytes());
+    for (const question of ["stablecoin issuers", "bitcoin exchanges", "china crypto", "licence"]) {
+      expect(loaded.search(terms(question))).toEqual(index.search(terms(question)));
+    }
+    expect(loaded.size).toBe(index.size);
+    expect(loaded.newest(5)).toEqual(index.newest(5));
+  });
+
+  it("leaves removed articles out of the saved index", () => {
+    const index = built();
+    index.remove([ARTICLES[3]!]);
+    const loaded = createArticleIndex(index.toBytes());
+    expect(ids(loaded, "bitcoin ETFs")).toEqual([]);
+    expect(loaded.size).toBe(ARTICLES.length - 1);
+    expect(loaded.documentFrequency(analyze("bitcoin")[0]!)).toBe(0);
+  });
+
+  it("keeps growing after loading: new articles are found beside the loaded ones", () => {
+    const loaded = createArticleIndex(built().toBytes());
+    loaded.add([article("sg", "Singapore licenses stablecoin issuers", "MAS granted licences to three stablecoin issuers.", { jurisdictions: ["Singapore"] })]);
+    expect(ids(loaded, "stablecoin issuers")).toEqual(expect.arrayContaining(["eu", "jp", "sg"]));
+    expect(loaded.vocabulary.has("singapore")).toBe(true);
+  });
+
+  it("refuses bytes that are not a saved index", () => {
+    expect(() => createArticleIndex(new TextEncoder().encode('{"format":"x"}'))).toThrow(/binary layout/);
+  });
+});
+
+describe("ArticleIndex.newest", () => {
+  it("lists the newest articles first, undated ones last, within the filter", () => {
+    const index = built();
+    expect(index.newest(3)).toEqual(["us", "eu", "jp"]);
+    expect(index.newest(10).at(-1)).toBe("old");
+    expect(index.newest(2, (meta) => meta.jurisdictions.includes("China") || meta.jurisdictions.includes("Japan"))).toEqual(["jp", "cn"]);
+  });
+});
+
+describe("ArticleIndex.vocabulary", () => {
+  it("holds the written words of the articles, with how often they occur", () => {
+    const index = built();
+    expect(index.vocabulary.get("stablecoin")).toBeGreaterThanOrEqual(2);
+    expect(index.vocabulary.has("zorblax")).toBe(false);
+  });
+});
