@@ -1,5 +1,7 @@
 import { findJurisdictions, jurisdictionByName } from "./jurisdictions.js";
-import { countTopics } from "./topics.js";
+import { categoriesNameRegulation, isRegulationText, RELEVANCE_BODY_CHARS, RELEVANCE_PHRASES, relevanceSignals } from "./relevance.js";
+import { countTopicMatches, countTopics, TOPIC_PHRASES } from "./topics.js";
+import { type PhraseMatch, wholeWordMatchers } from "./word-pattern.js";
 
 /**
  * Infers an article's jurisdictions from its title and body: a jurisdiction counts when it is named in the
@@ -24,8 +26,10 @@ export function inferJurisdictions(title: string, body: string): string[] {
 
 /** Infers topics: a topic counts when its words appear at least twice, or once in the title. */
 export function inferTopics(title: string, body: string): string[] {
-  const inTitle = countTopics(title);
-  const inBody = countTopics(body);
+  return topicsFromCounts(countTopics(title), countTopics(body));
+}
+
+function topicsFromCounts(inTitle: ReadonlyMap<string, number>, inBody: ReadonlyMap<string, number>): string[] {
   const scored = new Map<string, number>();
   for (const [topic, n] of inBody) scored.set(topic, n);
   for (const [topic, n] of inTitle) scored.set(topic, (scored.get(topic) ?? 0) + 2 * n);
@@ -34,6 +38,30 @@ export function inferTopics(title: string, body: string): string[] {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 6)
     .map(([topic]) => topic);
+}
+
+/** Topic words and relevance words, found in one pass over a text. */
+const topicAndRelevanceWords = wholeWordMatchers([TOPIC_PHRASES, RELEVANCE_PHRASES]);
+
+/**
+ * What ingestion infers from an article's text, reading each of its texts once: the same topics as
+ * {@link inferTopics} (`undefined` when `withTopics` is false) and the same verdict as `isRegulationNews`.
+ */
+export function inferTopicsAndRelevance(
+  article: { title: string; body: string; categories?: readonly string[] | undefined },
+  withTopics: boolean,
+): { topics: string[] | undefined; relevant: boolean } {
+  const byCategory = categoriesNameRegulation(article.categories);
+  if (!withTopics && byCategory) return { topics: undefined, relevant: true };
+  const [titleTopics, titleRelevance] = topicAndRelevanceWords.matchAll(article.title) as [PhraseMatch[], PhraseMatch[]];
+  const [bodyTopics, bodyRelevance] = topicAndRelevanceWords.matchAll(article.body) as [PhraseMatch[], PhraseMatch[]];
+  // The relevance words of the body's start: those of the whole body when that is all of it.
+  const startRelevance =
+    article.body.length <= RELEVANCE_BODY_CHARS ? bodyRelevance : topicAndRelevanceWords.matchAll(article.body.slice(0, RELEVANCE_BODY_CHARS))[1]!;
+  return {
+    topics: withTopics ? topicsFromCounts(countTopicMatches(titleTopics), countTopicMatches(bodyTopics)) : undefined,
+    relevant: byCategory || isRegulationText(relevanceSignals(titleRelevance), relevanceSignals(startRelevance)),
+  };
 }
 
 /** Maps user-given jurisdiction names onto canonical ones ("EU" → "European Union"); unknown names are kept as given. */

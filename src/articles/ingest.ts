@@ -2,13 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ArticleDraft } from "./article.js";
 import { articleId, articleIdentity, contentHash, normalizeUrl } from "./article.js";
-import { canonicalJurisdictions, inferJurisdictions, inferTopics } from "./infer.js";
+import { canonicalJurisdictions, inferJurisdictions, inferTopicsAndRelevance } from "./infer.js";
 import { parseJsonArticles } from "./parse-json.js";
 import { parseMarkdown } from "./parse-markdown.js";
 import { parseScrapedText } from "./parse-scraped-text.js";
 import { parseHtmlPage } from "./parse-html.js";
 import { parseFeedDocument } from "../feeds/parse-feed.js";
-import { isRegulationNews } from "./relevance.js";
 import type { ArticleOrigin, ArticleRecord, ArticleStore, StoreChange } from "./store.js";
 
 /** What an ingest run did. The JSON form of `regbot ingest --json` is exactly this object. */
@@ -224,6 +223,7 @@ export function toRecord(draft: ArticleDraft, identityOverride?: string): Articl
   const hash = contentHash(draft.title, draft.body);
   const identity = identityOverride ?? articleIdentity(url, hash);
   const given = canonicalJurisdictions(draft.jurisdictions ?? []);
+  const inferred = inferTopicsAndRelevance(draft, !draft.topics?.length);
   return {
     id: articleId(identity),
     identity,
@@ -232,12 +232,12 @@ export function toRecord(draft: ArticleDraft, identityOverride?: string): Articl
     source: draft.source ?? null,
     publishedAt: draft.publishedAt ?? null,
     jurisdictions: given.length ? given : inferJurisdictions(draft.title, draft.body),
-    topics: draft.topics?.length ? [...new Set(draft.topics.map((t) => t.toLowerCase()))] : inferTopics(draft.title, draft.body),
+    topics: inferred.topics ?? [...new Set(draft.topics!.map((t) => t.toLowerCase()))],
     body: draft.body,
     contentHash: hash,
     guid: draft.guid?.trim() || null,
     author: draft.author?.trim() || null,
     categories: [...new Set((draft.categories ?? []).map((c) => c.trim()).filter(Boolean))],
-    relevant: isRegulationNews(draft),
+    relevant: inferred.relevant,
   };
 }

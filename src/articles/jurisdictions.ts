@@ -1,4 +1,4 @@
-import { phraseKey, wholeWordPattern } from "./word-pattern.js";
+import { phraseKey, wholeWordMatcher, type WholeWordMatcher } from "./word-pattern.js";
 
 /**
  * Jurisdictions the bot recognises in articles and questions. `names` are place names and demonyms (they
@@ -105,10 +105,10 @@ interface Entry {
   readonly kind: "name" | "regulator";
 }
 
-/** One pass over the text finds every name and regulator: one regex for all of them, then a lookup. */
+/** One pass over the text finds every name and regulator: one matcher for all of them, then a lookup. */
 interface Matcher {
-  readonly anyCase: RegExp;
-  readonly exactCase: RegExp;
+  readonly anyCase: WholeWordMatcher;
+  readonly exactCase: WholeWordMatcher;
   readonly entries: ReadonlyMap<string, Entry>;
 }
 
@@ -127,7 +127,7 @@ function buildMatcher(): Matcher {
     for (const r of j.regulators ?? []) claim(r, { jurisdiction: j, kind: "regulator" }, anyCase);
     for (const c of j.caseSensitive ?? []) claim(c, { jurisdiction: j, kind: "name" }, exactCase);
   }
-  return { anyCase: wholeWordPattern(anyCase, "i"), exactCase: wholeWordPattern(exactCase, ""), entries };
+  return { anyCase: wholeWordMatcher(anyCase, "i"), exactCase: wholeWordMatcher(exactCase, ""), entries };
 }
 
 let matcher: Matcher | undefined;
@@ -136,10 +136,10 @@ let matcher: Matcher | undefined;
 export function findJurisdictions(text: string): JurisdictionMention[] {
   matcher ??= buildMatcher();
   const found: JurisdictionMention[] = [];
-  for (const regex of [matcher.anyCase, matcher.exactCase]) {
-    for (const m of text.matchAll(regex)) {
-      const entry = matcher.entries.get(phraseKey(m[0]));
-      if (entry) found.push({ ...entry, start: m.index, end: m.index + m[0].length });
+  for (const phrases of [matcher.anyCase, matcher.exactCase]) {
+    for (const m of phrases.matchAll(text)) {
+      const entry = matcher.entries.get(m.key);
+      if (entry) found.push({ ...entry, start: m.index, end: m.index + m.text.length });
     }
   }
   found.sort((a, b) => a.start - b.start || b.end - a.end);

@@ -1,4 +1,4 @@
-import { phraseKey, wholeWordPattern } from "./word-pattern.js";
+import { type PhraseMatch, phraseKey, wholeWordMatcher } from "./word-pattern.js";
 
 /** Section and tag names that mark a story as regulation news (CoinDesk's "Policy" section, its "Regulations" tag…). */
 const REGULATION_CATEGORY =
@@ -28,15 +28,28 @@ const MARKET_WORDS = [
 
 const ruleKeys = new Set(RULE_WORDS.map(phraseKey));
 const marketKeys = new Set(MARKET_WORDS.map(phraseKey));
-const pattern = wholeWordPattern([...ruleKeys, ...marketKeys]);
 
-/** How often rule-making words and market-move words occur in `text`, and how many distinct rule words. */
-function signals(text: string): { rules: number; distinctRules: number; market: number } {
+/** Rule-making and market-move words as one list of phrases, for a {@link wholeWordMatcher} (alone or with others). */
+export const RELEVANCE_PHRASES: readonly string[] = [...ruleKeys, ...marketKeys];
+const matcher = wholeWordMatcher(RELEVANCE_PHRASES);
+
+/** How much of the body is read: the start of a story says what it is about. */
+export const RELEVANCE_BODY_CHARS = 4000;
+
+/** How often rule-making words and market-move words occur in a text, and how many distinct rule words. */
+export interface RelevanceSignals {
+  readonly rules: number;
+  readonly distinctRules: number;
+  readonly market: number;
+}
+
+/** The signals of a text, from its matches of {@link RELEVANCE_PHRASES}. */
+export function relevanceSignals(matches: readonly PhraseMatch[]): RelevanceSignals {
   let rules = 0;
   let market = 0;
   const distinct = new Set<string>();
-  for (const m of text.matchAll(pattern)) {
-    const key = phraseKey(m[0]);
+  for (const m of matches) {
+    const key = m.key;
     if (ruleKeys.has(key)) {
       rules++;
       distinct.add(key);
@@ -51,9 +64,20 @@ function signals(text: string): { rules: number; distinctRules: number; market: 
  * enforcement, or a body that keeps returning to it, unless it is mostly about prices and liquidations.
  */
 export function isRegulationNews(article: { title: string; body: string; categories?: readonly string[] | undefined }): boolean {
-  if (article.categories?.some((c) => REGULATION_CATEGORY.test(c))) return true;
-  const title = signals(article.title);
-  const body = signals(article.body.slice(0, 4000));
+  if (categoriesNameRegulation(article.categories)) return true;
+  return isRegulationText(
+    relevanceSignals(matcher.matchAll(article.title)),
+    relevanceSignals(matcher.matchAll(article.body.slice(0, RELEVANCE_BODY_CHARS))),
+  );
+}
+
+/** Whether a source's own sections and tags name regulation: then the story is regulation news whatever its text. */
+export function categoriesNameRegulation(categories: readonly string[] | undefined): boolean {
+  return categories?.some((c) => REGULATION_CATEGORY.test(c)) ?? false;
+}
+
+/** The text's part of {@link isRegulationNews}, from the signals of the title and of the body's start. */
+export function isRegulationText(title: RelevanceSignals, body: RelevanceSignals): boolean {
   if (title.market > 0 && title.rules === 0) return false;
   if (title.rules > 0 && title.market === 0) return true;
   return body.distinctRules >= 2 && body.rules >= 2 * body.market + 2;

@@ -120,16 +120,56 @@ const toArticle = (row: Row): Article => ({
   alternates: JSON.parse(row.alternates) as string[],
 });
 
+/**
+ * Whether SQLite gives back exactly the record's text. It stores strings as UTF-8, so a lone surrogate (half of
+ * an emoji cut off) comes back as U+FFFD characters; anything but a string or null would come back converted.
+ */
+function storesAsIs(record: ArticleRecord): boolean {
+  return (
+    isText(record.id) && isText(record.title) && isText(record.body) && isText(record.contentHash) && isTextOrNull(record.url) &&
+    isTextOrNull(record.source) && isTextOrNull(record.publishedAt) && isTextOrNull(record.guid) && isTextOrNull(record.author)
+  );
+}
+
+function isText(value: unknown): boolean {
+  return typeof value === "string" && (value as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+function isTextOrNull(value: unknown): boolean {
+  return value === null || isText(value);
+}
+
+/** The article a fresh insert of `record` stores, as {@link toArticle} would read it back (lists from their JSON). */
+function insertedArticle(record: ArticleRecord, row: { jurisdictions: string; topics: string; categories: string; relevant: number; ingestedAt: string }): Article {
+  return {
+    id: record.id,
+    title: record.title,
+    url: record.url,
+    source: record.source,
+    publishedAt: record.publishedAt,
+    jurisdictions: JSON.parse(row.jurisdictions) as string[],
+    topics: JSON.parse(row.topics) as string[],
+    body: record.body,
+    contentHash: record.contentHash,
+    ingestedAt: row.ingestedAt,
+    guid: record.guid,
+    author: record.author,
+    categories: JSON.parse(row.categories) as string[],
+    relevant: row.relevant === 1,
+    alternates: [],
+  };
+}
+
 /** Creates the store over an open, migrated database. `now` gives timestamps (a clock, for tests). */
 export function createArticleStore(db: Db, options: { file: string; now?: () => Date }): ArticleStore {
   const now = () => (options.now?.() ?? new Date()).toISOString();
   const guard = sqliteGuard(options.file);
   const byIdentity = db.prepare<[string], Row>("SELECT * FROM articles WHERE identity = ?");
-  const insert = db.prepare(
+  // Positional: named parameters would need a fresh object per row (the record spread out) for each to be looked up.
+  const insert = db.prepare<[string, string, string, string | null, string | null, string | null, string, string, string, string, string, string, string, string | null, string | null, string, number, number | null]>(
     `INSERT INTO articles (id, identity, title, url, source, published_at, jurisdictions, topics, body, content_hash, origin, ingested_at, updated_at,
        guid, author, categories, relevant, feed_id)
-     VALUES (@id, @identity, @title, @url, @source, @publishedAt, @jurisdictions, @topics, @body, @contentHash, @origin, @now, @now,
-       @guid, @author, @categories, @relevant, @feedId)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const update = db.prepare(
     `UPDATE articles SET title = @title, url = @url, source = @source, published_at = @publishedAt, jurisdictions = @jurisdictions,
@@ -185,20 +225,20 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
     const removed: Article[] = [];
     const stamp = now();
     for (const record of records) {
-      const params = {
-        ...record,
-        jurisdictions: JSON.stringify(record.jurisdictions),
-        topics: JSON.stringify(record.topics),
-        categories: JSON.stringify(record.categories),
-        relevant: record.relevant ? 1 : 0,
-        feedId: record.feedId ?? null,
-        origin,
-        now: stamp,
-      };
+      const jurisdictions = JSON.stringify(record.jurisdictions);
+      const topics = JSON.stringify(record.topics);
+      const categories = JSON.stringify(record.categories);
+      const relevant = record.relevant ? 1 : 0;
       const existing = byIdentity.get(record.identity);
       if (!existing) {
-        insert.run(params);
+        insert.run(
+          record.id, record.identity, record.title, record.url ?? null, record.source ?? null, record.publishedAt ?? null, jurisdictions, topics, record.body,
+          record.contentHash, origin, stamp, stamp, record.guid ?? null, record.author ?? null, categories, relevant, record.feedId ?? null,
+        );
         outcomes.push("added");
+        // The new row is what was just written: read it back only when SQLite may have stored something else.
+        upserted.push(storesAsIs(record) ? insertedArticle(record, { jurisdictions, topics, categories, relevant, ingestedAt: stamp }) : toArticle(byIdentity.get(record.identity)!));
+        continue;
       } else if (existing.retracted_at && origin === "bundled" && existing.retracted_by !== "corpus") {
         outcomes.push("unchanged");
         continue;
@@ -212,17 +252,17 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
         existing.source === record.source &&
         existing.published_at === record.publishedAt &&
         existing.url === record.url &&
-        existing.jurisdictions === params.jurisdictions &&
-        existing.topics === params.topics &&
+        existing.jurisdictions === jurisdictions &&
+        existing.topics === topics &&
         existing.author === record.author &&
-        existing.categories === params.categories &&
-        existing.relevant === params.relevant &&
+        existing.categories === categories &&
+        existing.relevant === relevant &&
         (record.guid === null || existing.guid === record.guid)
       ) {
         outcomes.push("unchanged");
         continue;
       } else {
-        update.run(params);
+        update.run({ ...record, jurisdictions, topics, categories, relevant, feedId: record.feedId ?? null, origin, now: stamp });
         outcomes.push(existing.retracted_at ? "added" : "updated");
         if (!existing.retracted_at) removed.push(toArticle(existing));
       }

@@ -1,4 +1,4 @@
-import { phraseKey, wholeWordPattern } from "./word-pattern.js";
+import { type PhraseMatch, phraseKey, wholeWordMatcher } from "./word-pattern.js";
 
 /** Topics the bot tags articles with, each with the words that point to it (matched on whole words). */
 export const TOPICS: Readonly<Record<string, readonly string[]>> = {
@@ -25,17 +25,24 @@ export const TOPICS: Readonly<Record<string, readonly string[]>> = {
   banking: ["bank", "banks", "banking", "bank accounts", "real-name", "basel"],
 };
 
-/** Every topic word in one regex (one pass over the text), and which topic each belongs to. */
+/** Every topic word's key, and the topic it belongs to (the first topic to list a word keeps it). */
 const topicOf = new Map<string, string>();
 for (const [topic, words] of Object.entries(TOPICS)) for (const w of words) if (!topicOf.has(phraseKey(w))) topicOf.set(phraseKey(w), topic);
-const pattern = wholeWordPattern([...topicOf.keys()]);
 
+/** The topic words as one list of phrases, for a {@link wholeWordMatcher} (alone, or with other lists in one pass). */
+export const TOPIC_PHRASES: readonly string[] = [...topicOf.keys()];
+const matcher = wholeWordMatcher(TOPIC_PHRASES);
 
 /** Counts, per topic, how often its words occur in `text`. */
 export function countTopics(text: string): Map<string, number> {
+  return countTopicMatches(matcher.matchAll(text));
+}
+
+/** Counts, per topic, the matches of {@link TOPIC_PHRASES} in a text. */
+export function countTopicMatches(matches: readonly PhraseMatch[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const m of text.matchAll(pattern)) {
-    const topic = topicOf.get(phraseKey(m[0]));
+  for (const m of matches) {
+    const topic = topicOf.get(m.key);
     if (topic) counts.set(topic, (counts.get(topic) ?? 0) + 1);
   }
   return counts;

@@ -4,6 +4,15 @@ import Database from "better-sqlite3";
 import { RegbotError } from "../errors.js";
 import { migrations } from "./migrations.js";
 
+/**
+ * The page size of a new database. At SQLite's default of 4 KB a row keeps at most about 1 KB in its page, so
+ * every article (a few KB of text) spills into an overflow page of its own: two or more page writes per article,
+ * each written twice (to the WAL, then to the file). At 16 KB an article fits in the page with its neighbours,
+ * and storing articles takes about a quarter of the writes. Only a new file can get it; it cannot change in WAL mode.
+ * (SQLite checkpoints the WAL every 1,000 pages, so with these pages it grows to about 16 MB before it does.)
+ */
+export const PAGE_SIZE = 16_384;
+
 /** An open better-sqlite3 database. */
 export type Db = Database.Database;
 
@@ -38,6 +47,8 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     // A quick read proves the file really is a database before anything is written to it.
     db.pragma("schema_version");
     if (!readonly) {
+      // A new file gets pages big enough for a whole article (see PAGE_SIZE); an existing one keeps its own.
+      if (db.pragma("page_count", { simple: true }) === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
       migrate(db, file);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { articleId, articleIdentity, contentHash, normalizeDate, normalizeUrl } from "../../src/articles/article.js";
 
@@ -86,6 +87,14 @@ describe("contentHash", () => {
 
   it("differs when the text differs", () => {
     expect(contentHash("SEC approves ETFs", "The SEC approved them.")).not.toBe(contentHash("SEC approves ETFs", "The SEC rejected them."));
+  });
+
+  it("is the SHA-256 of title and body, each NFKC, lower case, one space per run of white space, joined by a newline", () => {
+    // Stored articles carry this hash: it must not change, or a stored story would no longer match itself.
+    const squash = (s: string) => s.normalize("NFKC").replace(/\s+/g, " ").trim().toLowerCase();
+    const title = " The  SEC\u00a0Approves ﬁve ETFs ";
+    const body = "Paragraph one.\n\nParagraph\ttwo \u2028 with   spaces, Ｆｕｌｌｗｉｄｔｈ and ½.\r\n";
+    expect(contentHash(title, body)).toBe(createHash("sha256").update(`${squash(title)}\n${squash(body)}`).digest("hex"));
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJurisdictions, inferJurisdictions, inferTopics } from "../../src/articles/infer.js";
+import { canonicalJurisdictions, inferJurisdictions, inferTopics, inferTopicsAndRelevance } from "../../src/articles/infer.js";
+import { isRegulationNews } from "../../src/articles/relevance.js";
 
 describe("inferJurisdictions", () => {
   it("counts a jurisdiction named in the title", () => {
@@ -49,6 +50,26 @@ describe("inferTopics", () => {
 
   it("orders topics by how much the article is about them", () => {
     expect(inferTopics("Stablecoin law passes", "The stablecoin law also touches tax. Tax experts welcomed it. Stablecoins must be backed.")).toEqual(["stablecoins", "tax"]);
+  });
+});
+
+describe("inferTopicsAndRelevance", () => {
+  const body = "The regulator fined the exchange. Regulators said the exchange broke the law on stablecoin reserves. " +
+    "Stablecoin issuers must hold reserves; the fine follows an enforcement action over tax reporting. ";
+  const articles = [
+    { title: "Regulator fines exchange over stablecoin reserves", body },
+    { title: "Bitcoin price surges as liquidations mount", body },
+    { title: "What happened this week", body: "Prices rallied. Bulls cheered." },
+    { title: "Exchange news", body, categories: ["Policy"] },
+    // Past the first 4,000 characters the body counts for topics, not for relevance.
+    { title: "Exchange news", body: `${"Markets moved. ".repeat(300)}${body.repeat(10)}` },
+    { title: "Exchange news", body: `${"x ".repeat(1996)}regulators law ban ${body}` },
+    { title: "", body: "" },
+  ];
+
+  it.each(articles.map((a) => [a.title || "(empty)", a] as const))("reads “%s” as inferTopics and isRegulationNews do, in one pass", (_, article) => {
+    expect(inferTopicsAndRelevance(article, true)).toEqual({ topics: inferTopics(article.title, article.body), relevant: isRegulationNews(article) });
+    expect(inferTopicsAndRelevance(article, false)).toEqual({ topics: undefined, relevant: isRegulationNews(article) });
   });
 });
 

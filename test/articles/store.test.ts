@@ -49,6 +49,21 @@ describe("upsertMany", () => {
     expect(change.removed).toEqual([]);
   });
 
+  it("hands back each new article exactly as reading it back gives it, even text SQLite cannot keep as it is", () => {
+    const store = openTempStore(undefined, { now: dailyClock() });
+    const records = [
+      toRecord(draft(1, { source: "Wire", publishedAt: "2024-05-01", jurisdictions: ["EU"], topics: ["Tax"], categories: ["Policy"], author: "A. Writer", guid: "g-1" })),
+      // A lone surrogate (half an emoji) is stored as U+FFFD characters: the article handed back must say so too.
+      toRecord(draft(2, { title: "Cut emoji \ud83d", body: "Body with half an emoji \ude00 in it." })),
+      toRecord(draft(3, { url: null })),
+    ];
+    const { change } = store.upsertMany(records, user);
+    const stored = records.map((r) => store.get(r.id)!);
+    expect(change.upserted).toStrictEqual(stored);
+    expect(change.upserted.map((a) => Object.keys(a))).toEqual(stored.map((a) => Object.keys(a)));
+    expect(change.upserted[1]!.title).toMatch(/^Cut emoji \ufffd+$/);
+  });
+
   it("keeps the first ingest time when an article is updated", () => {
     const store = openTempStore(undefined, { now: dailyClock() });
     const record = toRecord(draft(1));

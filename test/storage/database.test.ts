@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { RegbotError, type RegbotErrorCode } from "../../src/errors.js";
 import { migrations } from "../../src/storage/migrations.js";
-import { openDatabase, translateSqliteError, type Db } from "../../src/storage/database.js";
+import { openDatabase, PAGE_SIZE, translateSqliteError, type Db } from "../../src/storage/database.js";
 import { tempDir } from "../fakes/temp-store.js";
 import { regbotErrorOf } from "../fakes/regbot-error.js";
 
@@ -66,6 +66,22 @@ describe("openDatabase", () => {
   it("turns on WAL journaling, so readers do not block the writer", () => {
     const file = path.join(tempDir(), "regbot.db");
     withDatabase(file, (db) => expect(db.pragma("journal_mode", { simple: true })).toBe("wal"));
+  });
+
+  it("gives a new database pages that hold a whole article, and an existing one keeps its own", () => {
+    const fresh = path.join(tempDir(), "regbot.db");
+    withDatabase(fresh, (db) => expect(db.pragma("page_size", { simple: true })).toBe(PAGE_SIZE));
+    withDatabase(fresh, (db) => expect(db.pragma("page_size", { simple: true })).toBe(PAGE_SIZE));
+
+    const older = path.join(tempDir(), "older.db");
+    const raw = new Database(older);
+    raw.pragma("page_size = 4096");
+    raw.exec("CREATE TABLE kept (x)");
+    raw.close();
+    withDatabase(older, (db) => {
+      expect(db.pragma("page_size", { simple: true })).toBe(4096);
+      expect(db.pragma("user_version", { simple: true })).toBe(migrations.length);
+    });
   });
 
   it("refuses a file that is not SQLite with DB_CORRUPT, and leaves the file as it was", () => {
