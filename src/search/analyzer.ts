@@ -1,6 +1,6 @@
 import { stemmer } from "stemmer";
 import { eng } from "stopword";
-import { phraseKey, wholeWordPattern } from "../articles/word-pattern.js";
+import { phraseKey, type WholeWordMatcher, wholeWordMatcher } from "../articles/word-pattern.js";
 import { jurisdictionAliases, PHRASES, WORDS } from "./vocabulary.js";
 
 /** A search term found in text, with where it stands (for highlights). */
@@ -31,7 +31,7 @@ interface Rule {
   readonly terms: readonly string[];
 }
 
-let phraseRegex: RegExp | undefined;
+let phrases: WholeWordMatcher | undefined;
 let phraseTerms: Map<string, readonly string[]> | undefined;
 let singleAliases: Map<string, string> | undefined;
 
@@ -43,36 +43,94 @@ function setup(): void {
     else singleAliases.set(name, token);
   }
   phraseTerms = new Map(rules.map((r) => [phraseKey(r.phrase), r.terms]));
-  phraseRegex = wholeWordPattern(rules.map((r) => r.phrase));
+  phrases = wholeWordMatcher(rules.map((r) => r.phrase));
 }
 
 
-const WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
 
 /**
  * Splits text into search terms: the field's phrases become one term, jurisdiction names their jurisdiction's
  * term, stop words go, the rest is folded (accents, case, British/American spelling) and stemmed.
  */
 export function tokenize(text: string): Token[] {
-  if (!phraseRegex) setup();
-  const tokens: Token[] = [];
+  if (!phrases) setup();
+  const phraseTokens: Token[] = [];
   const covered: Array<[number, number]> = [];
-  phraseRegex!.lastIndex = 0;
-  for (const m of text.matchAll(phraseRegex!)) {
-    const terms = phraseTerms!.get(phraseKey(m[0]));
+  for (const m of phrases!.matchAll(text)) {
+    const terms = phraseTerms!.get(m.key);
     if (!terms) continue;
-    covered.push([m.index, m.index + m[0].length]);
-    for (const term of terms) tokens.push({ term, surface: m[0], start: m.index, end: m.index + m[0].length });
+    covered.push([m.index, m.index + m.text.length]);
+    for (const term of terms) phraseTokens.push({ term, surface: m.text, start: m.index, end: m.index + m.text.length });
   }
+  const wordTokens: Token[] = [];
   let c = 0;
-  for (const m of text.matchAll(WORD)) {
-    const start = m.index;
+  const n = text.length;
+  // The words: the matches of /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu, found by a loop over the text (the regex's
+  // match objects cost more than the words).
+  let p = 0;
+  while (p < n) {
+    let width = codeUnitsAt(text, p);
+    if (!isLetterOrDigit(text, p, width)) {
+      p += width;
+      continue;
+    }
+    const start = p;
+    p += width;
+    for (;;) {
+      while (p < n && isLetterOrDigit(text, p, (width = codeUnitsAt(text, p)))) p += width;
+      // An apostrophe or dot between letters or digits joins them ("it's", "U.S").
+      const unit = p + 1 < n ? charCodeAt.call(text, p) : 0;
+      if ((unit === 0x27 || unit === 0x2019 || unit === 0x2e) && isLetterOrDigit(text, p + 1, (width = codeUnitsAt(text, p + 1)))) p += 1 + width;
+      else break;
+    }
     while (c < covered.length && covered[c]![1] <= start) c++;
     if (c < covered.length && covered[c]![0] <= start) continue;
-    const term = termOf(m[0]);
-    if (term) tokens.push({ term, surface: m[0], start, end: start + m[0].length });
+    const surface = slice.call(text, start, p) as string;
+    const term = termOf(surface);
+    if (term) wordTokens.push({ term, surface, start, end: p });
   }
-  return tokens.sort((a, b) => a.start - b.start);
+  return byStart(phraseTokens, wordTokens);
+}
+
+/** Per code unit: 0 not yet known (always so for surrogates), 1 neither a letter nor a digit, 2 one of them. */
+const letterOrDigitUnits = new Uint8Array(0x10000);
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+// Through the prototype, not `text.charCodeAt`: tokenize sees every kind of string (whole bodies, sentences cut
+// from them, questions put together), and a method looked up on so many kinds of string is looked up slowly.
+const charCodeAt = String.prototype.charCodeAt;
+const slice = String.prototype.slice;
+
+/** Whether the code point at `index` (`width` code units long) is a letter or digit, as `/[\p{L}\p{N}]/u` reads it. */
+function isLetterOrDigit(text: string, index: number, width: number): boolean {
+  const unit = charCodeAt.call(text, index);
+  const known = letterOrDigitUnits[unit]!;
+  if (known !== 0) return known === 2;
+  const is = LETTER_OR_DIGIT.test(slice.call(text, index, index + width));
+  if (width === 1 && (unit < 0xd800 || unit > 0xdfff)) letterOrDigitUnits[unit] = is ? 2 : 1;
+  return is;
+}
+
+/** 2 for a surrogate pair at `index`, else 1: how far one code point reaches, as a Unicode regex steps. */
+function codeUnitsAt(text: string, index: number): number {
+  const unit = charCodeAt.call(text, index);
+  if (unit < 0xd800 || unit > 0xdbff || index + 1 >= text.length) return 1;
+  const low = charCodeAt.call(text, index + 1);
+  return low >= 0xdc00 && low <= 0xdfff ? 2 : 1;
+}
+
+/**
+ * Merges two lists of tokens, each in text order, into one: what a stable sort by start of the phrase tokens
+ * followed by the word tokens gives, without its comparisons.
+ */
+function byStart(first: Token[], second: Token[]): Token[] {
+  if (first.length === 0) return second;
+  const merged: Token[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.length && j < second.length) merged.push(first[i]!.start <= second[j]!.start ? first[i++]! : second[j++]!);
+  while (i < first.length) merged.push(first[i++]!);
+  while (j < second.length) merged.push(second[j++]!);
+  return merged;
 }
 
 /** The search terms of `text`, in order. */
@@ -112,9 +170,26 @@ function foldTerm(word: string): string | null {
   return WORDS[stem] ?? stem;
 }
 
+/** Words already folded by {@link fold}, like {@link termOf}'s. Bounded; long texts are not kept. */
+const foldedWords = new Map<string, string>();
+const FOLD_WORDS_MAX = 100_000;
+const FOLD_MEMO_LENGTH = 64;
+
 /** Lower case without accents or curly apostrophes. */
 export function fold(word: string): string {
-  return word.normalize("NFKD").replace(/\p{M}/gu, "").replace(/’/g, "'").toLowerCase();
+  // Words recur (every article has "the", "crypto", …): fold each once.
+  if (word.length > FOLD_MEMO_LENGTH) return foldText(word);
+  let done = foldedWords.get(word);
+  if (done === undefined) {
+    done = foldText(word);
+    if (foldedWords.size >= FOLD_WORDS_MAX) foldedWords.clear();
+    foldedWords.set(word, done);
+  }
+  return done;
+}
+
+function foldText(text: string): string {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").replace(/’/g, "'").toLowerCase();
 }
 
 /** British -ise/-isation spellings to -ize, so "authorised" and "authorized" meet. */

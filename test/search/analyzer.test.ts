@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { analyze, isStopWord, termOf, tokenize } from "../../src/search/analyzer.js";
+import { phraseKey, wholeWordPattern } from "../../src/articles/word-pattern.js";
+import { analyze, fold, isStopWord, termOf, type Token, tokenize } from "../../src/search/analyzer.js";
+import { jurisdictionAliases, PHRASES } from "../../src/search/vocabulary.js";
 
 /** The one search term `text` folds to (fails when it folds to none or several). */
 function onlyTerm(text: string): string {
@@ -60,7 +62,37 @@ describe("tokenize", () => {
     const starts = tokenize("UK fines for bitcoin adverts in Britain").map((t) => t.start);
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
   });
+
+  it("finds the field's phrases as their regex does, then the words of /[\\p{L}\\p{N}]+(?:['’.][\\p{L}\\p{N}]+)*/u outside them", () => {
+    const texts = [
+      "The People’s Bank of China and the U.S. Securities and Exchange Commission: it's 2024, and ſec fines Ｆｉｎｅ traders.",
+      "Anti-money-laundering rules in Hong\nKong; the u.k.'s FCA, naïve \u212araken, e\u0301tude, \ud835\udc00\ud835\udc01 and 𝟏2.5 tokens.",
+      "Half an emoji \ud83d here, \ude00 there, x.\ud800 and a’\ud835\udc00 — what's the E.U.'s line? U.S.A.-based, US-listed.",
+    ];
+    for (const text of texts) expect(tokenize(text), text).toEqual(tokenizeByRegex(text));
+  });
 });
+
+/** The tokens as the regexes find them: phrases first, then every word outside a phrase, in text order. */
+function tokenizeByRegex(text: string): Token[] {
+  const rules = PHRASES.map(([phrase, terms]) => ({ phrase, terms: typeof terms === "string" ? [terms] : terms }));
+  for (const [name, token] of jurisdictionAliases()) if (/[\s.'-]/.test(name)) rules.push({ phrase: name, terms: [token] });
+  const terms = new Map(rules.map((r) => [phraseKey(r.phrase), r.terms]));
+  const tokens: Token[] = [];
+  const covered: Array<[number, number]> = [];
+  for (const m of text.matchAll(wholeWordPattern(rules.map((r) => r.phrase)))) {
+    const found = terms.get(phraseKey(m[0]));
+    if (!found) continue;
+    covered.push([m.index, m.index + m[0].length]);
+    for (const term of found) tokens.push({ term, surface: m[0], start: m.index, end: m.index + m[0].length });
+  }
+  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu)) {
+    if (covered.some(([start, end]) => start <= m.index && m.index < end)) continue;
+    const term = termOf(m[0]);
+    if (term) tokens.push({ term, surface: m[0], start: m.index, end: m.index + m[0].length });
+  }
+  return tokens.sort((a, b) => a.start - b.start);
+}
 
 describe("termOf", () => {
   it("returns null for stop words and single letters", () => {
@@ -71,6 +103,14 @@ describe("termOf", () => {
 
   it("keeps numbers such as years as they are", () => {
     expect(termOf("2023")).toBe("2023");
+  });
+});
+
+describe("fold", () => {
+  it("gives the same answer the second time (it remembers words), and folds long texts too", () => {
+    for (const word of ["Naïve", "Ｆｉｎｅ", "it’s", "ÉTUDE"]) expect(fold(word)).toBe(fold(word));
+    expect(fold("Naïve")).toBe("naive");
+    expect(fold(`${"É".repeat(100)}’`)).toBe(`${"e".repeat(100)}'`);
   });
 });
 
