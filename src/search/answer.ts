@@ -138,6 +138,8 @@ function rank(parsed: ParsedQuestion, hits: readonly IndexHit[], index: ArticleI
   const prefixes = new Set(parsed.terms.filter((t) => t.prefix).map((t) => t.term));
   const startsSome = (p: string, set: ReadonlySet<string>) => [...set].some((d) => d.startsWith(p));
   const isDomain = (t: string) => domain.has(t) || jargon.has(t) || (prefixes.has(t) && (startsSome(t, domain) || startsSome(t, jargon)));
+  // Decided once per question, not per hit: a prefix is checked against every jargon term, and there are many.
+  const domainCore = new Set(parsed.core.filter(isDomain));
   const ranked: Ranked[] = [];
   for (const hit of hits) {
     const matched = new Set(hit.matched);
@@ -148,7 +150,7 @@ function rank(parsed: ParsedQuestion, hits: readonly IndexHit[], index: ArticleI
     }
     const coverage = coreWeight > 0 ? got / coreWeight : 0;
     if (coverage < minCoverage) continue;
-    if (!scoped && !parsed.core.some((t) => matched.has(t) && isDomain(t))) continue;
+    if (!scoped && !parsed.core.some((t) => matched.has(t) && domainCore.has(t))) continue;
     const year = hit.meta.publishedAt?.slice(0, 4);
     const yearBoost = year && parsed.years.includes(year) ? 1.6 : 1;
     const relevance = hit.meta.relevant ? 1 : NOT_REGULATION;
