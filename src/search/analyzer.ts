@@ -53,17 +53,28 @@ function setup(): void {
  * term, stop words go, the rest is folded (accents, case, British/American spelling) and stemmed.
  */
 export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  scan(text, (surface, start, end, terms) => {
+    if (terms) {
+      for (const term of terms) tokens.push({ term, surface, start, end });
+    } else {
+      const term = termOf(surface);
+      if (term) tokens.push({ term, surface, start, end });
+    }
+  });
+  return tokens;
+}
+
+/**
+ * Walks the text's phrases and words in text order, as {@link tokenize} segments them: `visit` gets each written
+ * phrase with its terms, and each other word with `null` (its term is {@link termOf} the word). For callers that
+ * keep their own memo per written word, such as the index, which then pays one lookup per word.
+ */
+export function scan(text: string, visit: (surface: string, start: number, end: number, phraseTerms: readonly string[] | null) => void): void {
   if (!phrases) setup();
-  const phraseTokens: Token[] = [];
-  const covered: Array<[number, number]> = [];
-  for (const m of phrases!.matchAll(text)) {
-    const terms = phraseTerms!.get(m.key);
-    if (!terms) continue;
-    covered.push([m.index, m.index + m.text.length]);
-    for (const term of terms) phraseTokens.push({ term, surface: m.text, start: m.index, end: m.index + m.text.length });
-  }
-  const wordTokens: Token[] = [];
-  let c = 0;
+  const found = phrases!.matchAll(text);
+  let f = 0;
+  let coveredUntil = -1;
   const n = text.length;
   // The words: the matches of /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu, found by a loop over the text (the regex's
   // match objects cost more than the words).
@@ -83,13 +94,21 @@ export function tokenize(text: string): Token[] {
       if ((unit === 0x27 || unit === 0x2019 || unit === 0x2e) && isLetterOrDigit(text, p + 1, (width = codeUnitsAt(text, p + 1)))) p += 1 + width;
       else break;
     }
-    while (c < covered.length && covered[c]![1] <= start) c++;
-    if (c < covered.length && covered[c]![0] <= start) continue;
-    const surface = slice.call(text, start, p) as string;
-    const term = termOf(surface);
-    if (term) wordTokens.push({ term, surface, start, end: p });
+    // Phrases that start at or before this word come first; a word inside a phrase is the phrase's.
+    while (f < found.length && found[f]!.index <= start) coveredUntil = Math.max(coveredUntil, visitPhrase(found[f++]!, visit));
+    if (start < coveredUntil) continue;
+    visit(slice.call(text, start, p) as string, start, p, null);
   }
-  return byStart(phraseTokens, wordTokens);
+  while (f < found.length) visitPhrase(found[f++]!, visit);
+}
+
+/** Visits one phrase match when it is a phrase with terms; returns where it ends (-1 when skipped). */
+function visitPhrase(m: { index: number; text: string; key: string }, visit: Parameters<typeof scan>[1]): number {
+  const terms = phraseTerms!.get(m.key);
+  if (!terms) return -1;
+  const end = m.index + m.text.length;
+  visit(m.text, m.index, end, terms);
+  return end;
 }
 
 /** Per code unit: 0 not yet known (always so for surrogates), 1 neither a letter nor a digit, 2 one of them. */
@@ -118,21 +137,6 @@ function codeUnitsAt(text: string, index: number): number {
   return low >= 0xdc00 && low <= 0xdfff ? 2 : 1;
 }
 
-/**
- * Merges two lists of tokens, each in text order, into one: what a stable sort by start of the phrase tokens
- * followed by the word tokens gives, without its comparisons.
- */
-function byStart(first: Token[], second: Token[]): Token[] {
-  if (first.length === 0) return second;
-  const merged: Token[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < first.length && j < second.length) merged.push(first[i]!.start <= second[j]!.start ? first[i++]! : second[j++]!);
-  while (i < first.length) merged.push(first[i++]!);
-  while (j < second.length) merged.push(second[j++]!);
-  return merged;
-}
-
 /** The search terms of `text`, in order. */
 export function analyze(text: string): string[] {
   return tokenize(text).map((t) => t.term);
@@ -148,8 +152,16 @@ export function termOf(word: string): string | null {
   if (known !== undefined) return known;
   const term = foldTerm(word);
   if (folded.size >= FOLDED_MAX) folded.clear();
-  folded.set(word, term);
+  folded.set(detached(word), term);
   return term;
+}
+
+/**
+ * A copy of `text` that does not keep the string it was cut from alive. V8 keeps a slice of 13 characters or more
+ * as a view of its whole parent, so a memo keyed by a word cut from an article would keep the article's body.
+ */
+export function detached(text: string): string {
+  return text.length < 13 ? text : (" " + text).slice(1);
 }
 
 function foldTerm(word: string): string | null {
@@ -183,7 +195,7 @@ export function fold(word: string): string {
   if (done === undefined) {
     done = foldText(word);
     if (foldedWords.size >= FOLD_WORDS_MAX) foldedWords.clear();
-    foldedWords.set(word, done);
+    foldedWords.set(detached(word), done);
   }
   return done;
 }

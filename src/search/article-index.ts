@@ -4,7 +4,7 @@ import type { Article } from "../articles/article.js";
 import { JURISDICTIONS, jurisdictionByName } from "../articles/jurisdictions.js";
 import { TOPICS } from "../articles/topics.js";
 import { PHRASES, RELATED, WORDS } from "./vocabulary.js";
-import { analyze, fold, termOf, tokenize } from "./analyzer.js";
+import { analyze, detached, fold, scan, termOf } from "./analyzer.js";
 import { isEnglishWord } from "./english.js";
 import { decodeIndex, encodeIndex, type DecodedIndex } from "./index-file.js";
 import { PostingList } from "./postings.js";
@@ -52,12 +52,18 @@ export interface ArticleIndex {
   /** Inverse document frequency of `term`: rare terms weigh more. */
   idf(term: string): number;
   /** Written words seen in articles, with how often (for spelling correction and completing a typed prefix). */
-  readonly vocabulary: SearchableMap<number>;
+  readonly vocabulary: SearchableMap<WordCount>;
   /** Terms of the articles' words that are not English words: names and jargon ("binance", "mica", "xrp"). Never shrinks before a rebuild. */
   jargon(): ReadonlySet<string>;
   readonly size: number;
   /** The index as bytes, for {@link createArticleIndex} to load without rebuilding. */
   toBytes(): Uint8Array;
+}
+
+/** A written word of the articles and how often it occurs (kept, at 0, after its last article goes). */
+export interface WordCount {
+  readonly word: string;
+  count: number;
 }
 
 /** Field order in postings and lengths; boosts as the answers were tuned with. */
@@ -85,6 +91,7 @@ const INDEX_FORMAT = createHash("sha256")
   .slice(0, 16);
 
 interface Term {
+  readonly term: string;
   /** Postings per field (title, body, tags); `null` where the term never occurs. */
   readonly lists: [PostingList | null, PostingList | null, PostingList | null];
   /** Live articles with the term in any field. */
@@ -94,27 +101,10 @@ interface Term {
   readonly tf: [number, number, number];
 }
 
-/** What one article contributes to the index; taken again to take it out. */
-function analyzeArticle(article: Article) {
-  const titleTerms = analyze(article.title);
-  const bodyTokens = tokenize(article.body);
-  const tags = [
-    ...article.jurisdictions.map((j) => jurisdictionByName(j)?.token ?? fold(j)),
-    ...article.topics.flatMap((t) => analyze(t.replace(/-/g, " "))),
-  ];
-  const bodyTerms = new Array<string>(bodyTokens.length);
-  const words: string[] = [];
-  for (let i = 0; i < bodyTokens.length; i++) {
-    const token = bodyTokens[i]!;
-    bodyTerms[i] = token.term;
-    const word = vocabularyWord(token.surface);
-    if (word) words.push(word);
-  }
-  for (const w of article.title.split(/[^\p{L}]+/u)) {
-    const word = vocabularyWord(w);
-    if (word) words.push(word);
-  }
-  return { fields: [titleTerms, bodyTerms, tags] as const, words };
+/** What one written word of a body means to the index, looked up once per word instead of once per use. */
+interface Slot {
+  readonly term: Term | null;
+  readonly word: WordCount | null;
 }
 
 /** Written word → the word the vocabulary keeps (folded, three letters or more), memoised: the same words recur. */
@@ -128,7 +118,7 @@ function vocabularyWord(written: string): string | null {
     const folded = fold(written);
     word = /^[a-z]{3,}$/.test(folded) ? folded : null;
     if (vocabularyWords.size >= VOCABULARY_WORDS_MAX) vocabularyWords.clear();
-    vocabularyWords.set(written, word);
+    vocabularyWords.set(detached(written), word);
   }
   return word;
 }
@@ -148,11 +138,13 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
   let alive = new Uint8Array(1024);
   const totals = [0, 0, 0];
   let live = 0;
-  const vocab = new Map<string, number>();
+  const vocab = new Map<string, WordCount>();
+  /** Written body word → its term and vocabulary entry. */
+  const slots = new Map<string, Slot>();
   const jargon = new Set<string>();
   // Radix trees over terms and words, built the first time a prefix or a misspelling needs one, then kept current.
   let termTree: SearchableMap<true> | undefined;
-  let wordTree: SearchableMap<number> | undefined;
+  let wordTree: SearchableMap<WordCount> | undefined;
   // Scratch space of search, reused: scores and matched-term bits per document.
   let scores = new Float64Array(0);
   let masks = new Uint32Array(0);
@@ -180,30 +172,100 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     lengths.set(data.lengths);
     for (let f = 0; f < 3; f++) totals[f] = data.totals[f]!;
     live = data.ids.length;
-    data.terms.forEach((term, i) => terms.set(term, { lists: data.lists[i]!, df: data.df[i]!, stamp: 0, tf: [0, 0, 0] }));
-    data.vocabulary.forEach((word, i) => vocab.set(word, data.vocabularyCounts[i]!));
+    data.terms.forEach((term, i) => terms.set(term, { term, lists: data.lists[i]!, df: data.df[i]!, stamp: 0, tf: [0, 0, 0] }));
+    data.vocabulary.forEach((word, i) => vocab.set(word, { word, count: data.vocabularyCounts[i]! }));
     for (const t of data.jargon) jargon.add(t);
   }
 
-  const countWord = (word: string, by: number) => {
-    const n = (vocab.get(word) ?? 0) + by;
-    if (n > 0) {
-      if (!vocab.has(word)) {
-        // A word the articles use that is not English is a name or jargon ("binance", "mica"): a word of the field.
-        if (by > 0 && !isEnglishWord(word)) {
-          const term = termOf(word);
-          if (term) jargon.add(term);
-        }
-        wordTree?.set(word, n);
-      } else if (wordTree) wordTree.set(word, n);
-      vocab.set(word, n);
-    } else {
-      vocab.delete(word);
-      wordTree?.delete(word);
+  const termEntry = (term: string): Term => {
+    let entry = terms.get(term);
+    if (!entry) {
+      entry = { term, lists: [null, null, null], df: 0, stamp: 0, tf: [0, 0, 0] };
+      terms.set(term, entry);
+    }
+    return entry;
+  };
+
+  const wordCount = (word: string): WordCount => {
+    let entry = vocab.get(word);
+    if (!entry) {
+      entry = { word, count: 0 };
+      vocab.set(word, entry);
+    }
+    return entry;
+  };
+
+  const countWord = (entry: WordCount, by: number) => {
+    const before = entry.count;
+    entry.count = Math.max(0, before + by);
+    if (before === 0 && entry.count > 0) {
+      // A word the articles use that is not English is a name or jargon ("binance", "mica"): a word of the field.
+      if (!isEnglishWord(entry.word)) {
+        const term = termOf(entry.word);
+        if (term) jargon.add(term);
+      }
+      wordTree?.set(entry.word, entry);
+    } else if (before > 0 && entry.count === 0) {
+      wordTree?.delete(entry.word);
     }
   };
 
+  // What one article contributes, gathered by `collect`: its terms with per-field counts kept on the terms
+  // themselves (the stamp says whose counts they are), its distinct terms per field, and its words.
   let stamp = 0;
+  let field = 0;
+  let found: Term[] = [];
+  let words: WordCount[] = [];
+  const distinct = [0, 0, 0];
+
+  const countTerm = (entry: Term) => {
+    if (entry.stamp !== stamp) {
+      entry.stamp = stamp;
+      entry.tf[0] = entry.tf[1] = entry.tf[2] = 0;
+      found.push(entry);
+    }
+    if (entry.tf[field] === 0) distinct[field] = distinct[field]! + 1;
+    entry.tf[field] = entry.tf[field]! + 1;
+  };
+
+  const visit = (surface: string, _start: number, _end: number, phraseTerms: readonly string[] | null) => {
+    if (phraseTerms) {
+      for (const term of phraseTerms) countTerm(termEntry(term));
+      const word = field === 1 ? vocabularyWord(surface) : null;
+      if (word) words.push(wordCount(word));
+      return;
+    }
+    let slot = slots.get(surface);
+    if (!slot) {
+      const term = termOf(surface);
+      const word = term ? vocabularyWord(surface) : null;
+      slot = { term: term ? termEntry(term) : null, word: word ? wordCount(word) : null };
+      slots.set(detached(surface), slot);
+    }
+    if (!slot.term) return;
+    countTerm(slot.term);
+    // The vocabulary takes the body's words here and all of the title's words in `collect`, once per use.
+    if (field === 1 && slot.word) words.push(slot.word);
+  };
+
+  const collect = (article: Article) => {
+    stamp++;
+    found = [];
+    words = [];
+    distinct[0] = distinct[1] = distinct[2] = 0;
+    field = 0;
+    scan(article.title, visit);
+    field = 1;
+    scan(article.body, visit);
+    field = 2;
+    for (const j of article.jurisdictions) countTerm(termEntry(jurisdictionByName(j)?.token ?? fold(j)));
+    for (const topic of article.topics) for (const term of analyze(topic.replace(/-/g, " "))) countTerm(termEntry(term));
+    for (const w of article.title.split(/[^\p{L}]+/u)) {
+      const word = vocabularyWord(w);
+      if (word) words.push(wordCount(word));
+    }
+  };
+
   const insert = (article: Article) => {
     const doc = ids.length;
     ensureCapacity(doc + 1);
@@ -212,32 +274,14 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     byId.set(article.id, doc);
     alive[doc] = 1;
     live++;
-    const { fields, words } = analyzeArticle(article);
-    // Count each term per field on the term itself (no map per article): the stamp says whose counts they are.
-    stamp++;
-    const found: Term[] = [];
+    collect(article);
     // A field's length is its number of distinct terms, as MiniSearch counts it (the rankings were tuned on it).
     for (let f = 0; f < 3; f++) {
-      let distinct = 0;
-      for (const term of fields[f]!) {
-        let entry = terms.get(term);
-        if (!entry) {
-          entry = { lists: [null, null, null], df: 0, stamp: 0, tf: [0, 0, 0] };
-          terms.set(term, entry);
-        }
-        if (entry.stamp !== stamp) {
-          entry.stamp = stamp;
-          entry.tf[0] = entry.tf[1] = entry.tf[2] = 0;
-          if (entry.df === 0) termTree?.set(term, true);
-          found.push(entry);
-        }
-        if (entry.tf[f] === 0) distinct++;
-        entry.tf[f] = entry.tf[f]! + 1;
-      }
-      lengths[doc * 3 + f] = distinct;
-      totals[f] = totals[f]! + distinct;
+      lengths[doc * 3 + f] = distinct[f]!;
+      totals[f] = totals[f]! + distinct[f]!;
     }
     for (const entry of found) {
+      if (entry.df === 0) termTree?.set(entry.term, true);
       entry.df++;
       for (let f = 0; f < 3; f++) if (entry.tf[f]! > 0) (entry.lists[f] ??= new PostingList()).push(doc, entry.tf[f]!);
     }
@@ -252,21 +296,15 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     metas[doc] = null;
     alive[doc] = 0;
     live--;
-    const { fields, words } = analyzeArticle(article);
-    const seen = new Set<string>();
-    for (let f = 0; f < 3; f++) {
-      totals[f] = totals[f]! - lengths[doc * 3 + f]!;
-      for (const term of new Set(fields[f])) {
-        const entry = terms.get(term);
-        const list = entry?.lists[f];
-        if (!entry || !list) continue;
-        list.live = Math.max(0, list.live - 1);
-        if (!seen.has(term)) {
-          seen.add(term);
-          entry.df = Math.max(0, entry.df - 1);
-          if (entry.df === 0) termTree?.delete(term);
-        }
+    for (let f = 0; f < 3; f++) totals[f] = totals[f]! - lengths[doc * 3 + f]!;
+    collect(article);
+    for (const entry of found) {
+      for (let f = 0; f < 3; f++) {
+        const list = entry.lists[f];
+        if (entry.tf[f]! > 0 && list) list.live = Math.max(0, list.live - 1);
       }
+      entry.df = Math.max(0, entry.df - 1);
+      if (entry.df === 0) termTree?.delete(entry.term);
     }
     for (const word of words) countWord(word, -1);
   };
@@ -372,8 +410,8 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     },
     get vocabulary() {
       if (!wordTree) {
-        wordTree = new SearchableMap<number>();
-        for (const [word, n] of vocab) wordTree.set(word, n);
+        wordTree = new SearchableMap<WordCount>();
+        for (const [word, entry] of vocab) if (entry.count > 0) wordTree.set(word, entry);
       }
       return wordTree;
     },
@@ -396,6 +434,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
         liveLengths.set(lengths.subarray(doc * 3, doc * 3 + 3), n * 3);
       });
       const liveTerms = [...terms].filter(([, entry]) => entry.df > 0);
+      const liveWords = [...vocab.values()].filter((w) => w.count > 0);
       return encodeIndex({
         format: INDEX_FORMAT,
         ids: liveIds,
@@ -406,8 +445,8 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
         df: liveTerms.map(([, entry]) => entry.df),
         lists: liveTerms.map(([, entry]) => entry.lists),
         renumber,
-        vocabulary: [...vocab.keys()],
-        vocabularyCounts: [...vocab.values()],
+        vocabulary: liveWords.map((w) => w.word),
+        vocabularyCounts: liveWords.map((w) => w.count),
         jargon: [...jargon],
       });
     },

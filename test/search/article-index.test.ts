@@ -146,7 +146,7 @@ describe("ArticleIndex.newest", () => {
 describe("ArticleIndex.vocabulary", () => {
   it("holds the written words of the articles, with how often they occur", () => {
     const index = built();
-    expect(index.vocabulary.get("stablecoin")).toBeGreaterThanOrEqual(2);
+    expect(index.vocabulary.get("stablecoin")?.count).toBeGreaterThanOrEqual(2);
     expect(index.vocabulary.has("zorblax")).toBe(false);
   });
 });
