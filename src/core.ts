@@ -162,8 +162,9 @@ export function createCore(deps: CoreDeps): Core {
 
   /** Runs writes with the index following them, and saves it once at the end. */
   const writing = <T>(work: () => T): T => {
-    // Load a saved index first (without rebuilding), so an ingest updates it instead of forcing a rebuild later.
-    if (!index || indexVersion !== store.version()) index = loadSaved();
+    // Bring the index up first (loaded, or built: instantly for an empty store), so that the writes update it and
+    // it is saved with them; otherwise the first question after a large ingest would wait for a whole build.
+    currentIndex();
     const before = indexVersion;
     const result = work();
     // The whole index is rewritten when saved: only when this work changed it (a poll with nothing new does not).

@@ -237,6 +237,15 @@ describe("ask", () => {
     expect(savedIndexVersion(store)).toBe(store.version());
   });
 
+  it("leaves a saved index after ingesting into a new database, so the first question need not build one", () => {
+    const { core, store } = setup({ seed: false });
+    core.ingest([writeFiles(tempDir(), { "nigeria.json": NIGERIA_JSON })]);
+    expect(savedIndexVersion(store)).toBe(store.version());
+    const saves = countIndexSaves(store);
+    expect(citedIds(secondProcess(store).core, "did Nigeria lift its crypto banking ban?")).toContain(idOf(store, "Nigeria"));
+    expect(saves()).toBe(0);
+  });
+
   it("rebuilds a saved index written by another version of the analyzer instead of reading it", () => {
     const { core, store } = setup();
     core.ask(THAI_QUESTION);
