@@ -10,7 +10,6 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import MiniSearch from "minisearch";
 import { renderAnswerHtml } from "../adapters/telegram/render.js";
-import { toRecord } from "../src/articles/ingest.js";
 import { createArticleStore } from "../src/articles/store.js";
 import { createCore } from "../src/core.js";
 import { openDatabase } from "../src/storage/database.js";
@@ -77,16 +76,19 @@ for (const size of sizes) {
   console.log(`\n== ${size.toLocaleString("en")} articles ==`);
   const drafts = syntheticArticles(size, pool);
 
-  // Ingest: records (identity, inference) into SQLite in transactions of 1,000, then the index.
+  // Ingest as `regbot ingest` does it, in this process: the articles as JSON files of 1,000, parsed, turned into
+  // records (identity, inference), stored in SQLite in one transaction per file, the index following each
+  // transaction, and the index saved at the end.
+  const filesDir = path.join(dir, "files");
+  fs.mkdirSync(filesDir);
+  for (let i = 0; i < drafts.length; i += 1000) fs.writeFileSync(path.join(filesDir, `part-${String(i / 1000).padStart(4, "0")}.json`), JSON.stringify(drafts.slice(i, i + 1000)));
   let db = openDatabase(file);
   let store = createArticleStore(db, { file });
-  let t = process.hrtime.bigint();
-  for (let i = 0; i < drafts.length; i += 1000) store.upsertMany(drafts.slice(i, i + 1000).map((d) => toRecord(d)), { origin: "user" });
-  const storeMs = ms(t);
-  t = process.hrtime.bigint();
   let core = createCore({ store });
-  core.ask("stablecoin rules"); // builds and saves the index
-  const indexMs = ms(t);
+  let t = process.hrtime.bigint();
+  const report = core.ingest([filesDir]);
+  const ingestMs = ms(t);
+  if (report.added !== size) throw new Error(`ingest added ${report.added} of ${size} articles`);
   db.close();
 
   // Cold start in a fresh process: open the database and load the saved index until the first answer. Memory is
@@ -161,9 +163,6 @@ for (const size of sizes) {
   const firstAnswer = await regbot(["ask", "is crypto trading banned in China?"], file);
   const streamed = await regbot(["ask", "--json", "-"], file, `${questions.join("\n")}\n`);
   const perFurther = (streamed.lineTimes.at(-1)! - streamed.lineTimes[0]!) / Math.max(streamed.lineTimes.length - 1, 1);
-  const filesDir = path.join(dir, "files");
-  fs.mkdirSync(filesDir);
-  for (let i = 0; i < drafts.length; i += 1000) fs.writeFileSync(path.join(filesDir, `part-${String(i / 1000).padStart(4, "0")}.json`), JSON.stringify(drafts.slice(i, i + 1000)));
   const ingested = await regbot(["ingest", "--json", filesDir], path.join(dir, "ingest.db"));
   const processIngestRate = size / (ingested.ms / 1000);
   db = openDatabase(file);
@@ -176,8 +175,8 @@ for (const size of sizes) {
   const ours = stats(full);
   const mini = stats(engine);
   const lite = stats(fts);
-  const ingestRate = size / ((storeMs + indexMs) / 1000);
-  console.log(`ingest: ${fmt(size / (storeMs / 1000), 0)} articles/s into SQLite, index build ${fmt(indexMs / 1000, 2)} s → ${fmt(ingestRate, 0)} articles/s overall   target ≥ 5,000/s ${verdict(ingestRate >= 5000)}`);
+  const ingestRate = size / (ingestMs / 1000);
+  console.log(`ingest (files → SQLite + index, saved): ${fmt(ingestRate, 0)} articles/s   target ≥ 5,000/s ${verdict(ingestRate >= 5000)}`);
   console.log(`cold start (open + load index + first answer): ${fmt(coldMs, 0)} ms   target ${size <= 10_000 ? "≤ 300 ms" : "≤ 3 s"} ${verdict(coldMs <= (size <= 10_000 ? 300 : 3000))}`);
   console.log(`answer path p50 ${fmt(ours.p50, 2)} / p95 ${fmt(ours.p95, 2)} / p99 ${fmt(ours.p99, 2)} ms, ${fmt(1000 / ours.mean, 0)} answers/s on one core   target p99 ${size <= 10_000 ? "≤ 10" : "≤ 50"} ms ${verdict(ours.p99 <= (size <= 10_000 ? 10 : 50))}`);
   console.log(`  MiniSearch search alone:   p50 ${fmt(mini.p50, 2)} / p95 ${fmt(mini.p95, 2)} / p99 ${fmt(mini.p99, 2)} ms`);
