@@ -43,6 +43,8 @@ export interface Core {
    * questions. `maxCitations` overrides the configured number (a "More" button asks for the next ones).
    */
   ask(question: string, options?: { maxCitations?: number }): Answer;
+  /** True when the next question is answered from an index already in memory (no load or build first). */
+  searchReady(): boolean;
   /** What the store holds: article count, newest published date, sources (most articles first). */
   about(): { articles: number; newest: string | null; sources: string[]; jurisdictions: string[] };
   /** Per-chat settings of the chat adapters. */
@@ -198,6 +200,7 @@ export function createCore(deps: CoreDeps): Core {
 
 
   const core: Core = {
+    searchReady: () => index !== undefined && indexVersion === store.version(),
     ask(question, options = {}) {
       const text = question.trim();
       if (!text) throw new RegbotError("BAD_INPUT", "Ask a question, e.g. “is crypto trading banned in China?”");

@@ -246,33 +246,19 @@ describe("ask", () => {
     expect(saves()).toBe(0);
   });
 
-  it("rebuilds a saved index written by another version of the analyzer instead of reading it", () => {
+  // Latin-1 maps each byte to one character, so the binary parts survive an edit of the header unchanged.
+  const otherFormat = (data: Buffer) => Buffer.from(data.toString("latin1").replace(/"format":"[0-9a-f]+"/, `"format":"${"0".repeat(16)}"`), "latin1");
+  it.each<[string, (data: Buffer) => Buffer | string]>([
+    ["written by another version of the analyzer", otherFormat],
+    ["saved as JSON text by a version before the binary layout", () => JSON.stringify({ format: "0123456789abcdef", ms: {}, df: [], vocab: [], jargon: [] })],
+    ["cut short", (data) => data.subarray(0, data.length - 100)],
+  ])("rebuilds a saved index %s instead of reading it", (_, damage) => {
     const { core, store } = setup();
     core.ask(THAI_QUESTION);
     const saved = store.db.prepare("SELECT data FROM search_index").get() as { data: Buffer };
-    // Latin-1 maps each byte to one character, so the binary parts survive the edit unchanged.
-    const older = saved.data.toString("latin1").replace(/"format":"[0-9a-f]+"/, `"format":"${"0".repeat(16)}"`);
-    expect(older).toContain(`"format":"${"0".repeat(16)}"`);
-    store.db.prepare("UPDATE search_index SET data = ?").run(Buffer.from(older, "latin1"));
-    const saves = countIndexSaves(store);
-    expect(citedIds(secondProcess(store).core, THAI_QUESTION)).toEqual(citedIds(core, THAI_QUESTION));
-    expect(saves()).toBe(1);
-  });
-
-  it("rebuilds an index saved as JSON text by a version before the binary layout", () => {
-    const { core, store } = setup();
-    core.ask(THAI_QUESTION);
-    store.db.prepare("UPDATE search_index SET data = ?").run(JSON.stringify({ format: "0123456789abcdef", ms: {}, df: [], vocab: [], jargon: [] }));
-    const saves = countIndexSaves(store);
-    expect(citedIds(secondProcess(store).core, THAI_QUESTION)).toEqual(citedIds(core, THAI_QUESTION));
-    expect(saves()).toBe(1);
-  });
-
-  it("rebuilds a saved index cut short instead of answering from part of it", () => {
-    const { core, store } = setup();
-    core.ask(THAI_QUESTION);
-    const saved = store.db.prepare("SELECT data FROM search_index").get() as { data: Buffer };
-    store.db.prepare("UPDATE search_index SET data = ?").run(saved.data.subarray(0, saved.data.length - 100));
+    const damaged = damage(saved.data);
+    expect(damaged).not.toEqual(saved.data);
+    store.db.prepare("UPDATE search_index SET data = ?").run(damaged);
     const saves = countIndexSaves(store);
     expect(citedIds(secondProcess(store).core, THAI_QUESTION)).toEqual(citedIds(core, THAI_QUESTION));
     expect(saves()).toBe(1);

@@ -15,13 +15,18 @@ export const ask = {
       return replyPrivately(interaction, "Answers are turned off in this channel (server managers: /qa).");
     }
     const question = interaction.options.getString("question", true);
-    await interaction.deferReply();
+    // Discord wants a first response within 3 s. An answer from the index in memory takes milliseconds and is sent
+    // as that response; only when the index must be loaded or built first is the reply deferred ("thinking…").
+    const deferred = !deps.core.searchReady();
+    if (deferred) await interaction.deferReply();
     try {
       const started = performance.now();
       const answer = deps.core.ask(question, { maxCitations: PAGE });
       deps.metrics?.answer("discord", answer.citations.length > 0, secondsSince(started));
       const more = answer.citations.length >= PAGE ? `more:${deps.recent.remember(question)}:${PAGE}` : null;
-      await interaction.editReply({ embeds: [answerEmbed(answer)], components: answerButtons(answer.citations, more), allowedMentions: NO_PINGS });
+      const reply = { embeds: [answerEmbed(answer)], components: answerButtons(answer.citations, more), allowedMentions: NO_PINGS };
+      if (deferred) await interaction.editReply(reply);
+      else await interaction.reply(reply);
     } catch (error) {
       if (isRegbotError(error, "BAD_INPUT")) return replyPrivately(interaction, error.message);
       throw error;

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { startDiscord, type DiscordRunner } from "../../../adapters/discord/run.js";
 import { createCore, type Core } from "../../../src/core.js";
+import type { ArticleStore } from "../../../src/articles/store.js";
 import { silentLogger, type Logger } from "../../../src/logger.js";
 import { payloads, startFakeDiscord, type FakeDiscord } from "../../fakes/discord-server.js";
 import { openTempStore, tempDir, writeFiles } from "../../fakes/temp-store.js";
@@ -98,6 +99,7 @@ const ARTICLES: Record<string, string> = {
 interface Harness {
   readonly fake: FakeDiscord;
   readonly core: Core;
+  readonly store: ArticleStore;
   readonly runner: DiscordRunner;
 }
 
@@ -116,7 +118,13 @@ async function startBot(options: { logger?: Logger } = {}): Promise<Harness> {
   const runner = await startDiscord(fake.token, { core, logger: options.logger ?? silentLogger, apiRoot: fake.apiRoot });
   // onTestFinished runs its callbacks last-registered first: the client is destroyed, then the fake closes.
   onTestFinished(() => runner.stop());
-  return { fake, core, runner };
+  return { fake, core, runner, store };
+}
+
+/** Another process (`regbot ingest`) changes the store, so the bot's next question must reload the index first. */
+function changeStoreElsewhere(store: ArticleStore): void {
+  const other = createCore({ store: openTempStore(store.file) });
+  other.ingest([writeFiles(tempDir(), { "extra.md": "# Kenya drafts crypto rules\n\nKenya published draft rules for crypto exchanges." })]);
 }
 
 /** A logger that keeps what is logged at error level. */
@@ -148,11 +156,15 @@ async function interact(fake: FakeDiscord, ix: Sent): Promise<Payload> {
   return callback!.body;
 }
 
-/** Sends `/ask question` and resolves with the callback and the edit of the original response that follows it. */
+/**
+ * Sends `/ask question` and resolves with the callback and the answer: the callback's message, or, when the reply
+ * was deferred, the edit of the original response that follows it.
+ */
 async function ask(fake: FakeDiscord, question: string, extra: InteractionExtra = {}): Promise<{ callback: Payload; answer: Payload }> {
   const ix = slash("ask", { question }, extra);
   const callback = await interact(fake, ix);
-  expect(callback.type, "/ask is deferred first").toBe(DEFERRED_CHANNEL_MESSAGE);
+  if (callback.type === CHANNEL_MESSAGE) return { callback, answer: callback.data };
+  expect(callback.type, "/ask answers at once or defers").toBe(DEFERRED_CHANNEL_MESSAGE);
   const [edit] = await fake.waitForRequest({ method: "PATCH", path: originalPath(ix) });
   return { callback, answer: edit!.body };
 }
@@ -252,7 +264,17 @@ function expectNoMessageCanPing(fake: FakeDiscord): void {
 // ------------------------------------------------------------------------------------------------------- tests
 
 describe("/ask", () => {
-  it("defers, then edits the original response into one cited embed with a footer, buttons, and no pings", async () => {
+  it("answers in its first response while the index is in memory, and defers only when the index must be loaded first", async () => {
+    const { fake, store } = await startBot();
+    const direct = await ask(fake, STABLECOIN_QUESTION);
+    expect(direct.callback.type).toBe(CHANNEL_MESSAGE);
+    changeStoreElsewhere(store);
+    const deferred = await ask(fake, STABLECOIN_QUESTION);
+    expect(deferred.callback.type).toBe(DEFERRED_CHANNEL_MESSAGE);
+    expect(deferred.answer.embeds[0].description).toEqual(direct.answer.embeds[0].description);
+  });
+
+  it("answers with one cited embed with a footer, buttons, and no pings", async () => {
     const { fake } = await startBot();
     const { answer } = await ask(fake, STABLECOIN_QUESTION);
 
@@ -452,7 +474,7 @@ describe("/article", () => {
 
 describe("escaping and pings", () => {
   it("escapes markdown and defuses @everyone, @here and role mentions in every message, and no message can ping", async () => {
-    const { fake, core } = await startBot();
+    const { fake, core, store } = await startBot();
     const escapedTitle = `\\*\\*bold\\*\\* @${ZWSP}everyone <${ZWSP}@&123456789012345678>`;
 
     // Edited interaction response.
@@ -474,8 +496,10 @@ describe("escaping and pings", () => {
     const latest = await interact(fake, slash("latest"));
     expect(latest.data.embeds[0].description).toContain(escapedTitle);
 
-    // The article that mentions @here, quoted in an answer and shown whole.
+    // The article that mentions @here, quoted in an answer (deferred, so sent as an edit) and shown whole.
+    changeStoreElsewhere(store);
     const outage = await ask(fake, "exchange paused withdrawals");
+    expect(outage.callback.type).toBe(DEFERRED_CHANNEL_MESSAGE);
     expect(outage.answer.embeds[0].description).toContain(`@${ZWSP}here`);
     await press(fake, outage.answer, "Full article [1]");
 
@@ -507,7 +531,8 @@ describe("failures", () => {
 
   it("a failing /ask answer is logged, the user is told, and a later interaction is answered", async () => {
     const { logger, errors } = recordingLogger();
-    const { fake } = await startBot({ logger });
+    const { fake, store } = await startBot({ logger });
+    changeStoreElsewhere(store); // so the reply is deferred, and a public "thinking…" reply must be taken away
     const ix = slash("ask", { question: CHINA_QUESTION });
     // The first attempt and discord.js's three retries all fail.
     fake.failNext({ method: "PATCH", path: originalPath(ix) }, 500, { message: "500: Internal Server Error", code: 0 }, 4);

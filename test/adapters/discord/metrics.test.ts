@@ -9,7 +9,6 @@ import { payloads, startFakeDiscord } from "../../fakes/discord-server.js";
 import { parsePrometheus, sampleValue } from "../../fakes/prometheus-text.js";
 import { openTempStore, tempDir, writeFiles } from "../../fakes/temp-store.js";
 
-const APPLICATION_ID = "900000000000000001";
 const BOT_ID = "900000000000000002";
 
 describe("metrics through the Discord client", () => {
@@ -26,7 +25,8 @@ describe("metrics through the Discord client", () => {
 
     const ix = payloads.slashCommand("ask", [{ name: "question", type: 3, value: "stablecoin reserves" }]) as { id: string; token: string };
     fake.dispatch("INTERACTION_CREATE", ix);
-    await fake.waitForRequest({ method: "PATCH", path: `/webhooks/${APPLICATION_ID}/${ix.token}/messages/@original` });
+    // The index is in memory (the ingest built it), so the answer is the interaction's first response.
+    await fake.waitForRequest({ method: "POST", path: `/interactions/${ix.id}/${ix.token}/callback` });
     const mention = payloads.messageCreate(`<@${BOT_ID}> how long should I boil an egg?`, { mentionsBot: true }) as { channel_id: string };
     fake.dispatch("MESSAGE_CREATE", mention);
     await fake.waitForRequest({ method: "POST", path: `/channels/${mention.channel_id}/messages` });
