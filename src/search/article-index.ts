@@ -77,6 +77,8 @@ const D = 0.5;
 const PREFIX_WEIGHT = 0.6;
 /** Completions of one prefix that are searched, the most common first. */
 const MAX_COMPLETIONS = 64;
+/** Past this many articles found, a search stops checking whether the remaining terms can be looked up instead of walked. */
+const PRUNE_CHECK_MAX = 20_000;
 /** Query terms beyond this many are ignored (each has a bit in a match mask). */
 const MAX_QUERY_TERMS = 31;
 
@@ -99,6 +101,16 @@ interface Term {
   /** Scratch while one article is added: which article (`stamp`) the per-field counts in `tf` are of. */
   stamp: number;
   readonly tf: [number, number, number];
+}
+
+/** One query term in one field, as a search walks it. */
+interface Unit {
+  readonly list: PostingList;
+  readonly field: number;
+  readonly weight: number;
+  readonly mask: number;
+  /** The most this unit can add to one article's score (BM25+'s term part stays below D + k1 + 1). */
+  readonly bound: number;
 }
 
 /** What one written word of a body means to the index, looked up once per word instead of once per use. */
@@ -148,6 +160,8 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
   // Scratch space of search, reused: scores and matched-term bits per document.
   let scores = new Float64Array(0);
   let masks = new Uint32Array(0);
+  /** Per document during a search: 0 not asked, 1 the filter accepts it, 2 it does not. */
+  let passes = new Uint8Array(0);
 
   const ensureCapacity = (docs: number) => {
     if (docs <= alive.length) return;
@@ -319,6 +333,81 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     return found.sort((a, b) => b[1] - a[1]).slice(0, MAX_COMPLETIONS);
   };
 
+  /** BM25+ of one posting: the part of an article's score one term in one field gives. */
+  const norm = (field: number) => {
+    const average = totals[field]! / live || 1;
+    return [K1 * (1 - B), (K1 * B) / average] as const;
+  };
+
+  /** Walks a unit's postings, adding to every article in them. */
+  const addAll = (unit: Unit, touched: number[]) => {
+    const [base, perLength] = norm(unit.field);
+    const { weight, mask, field } = unit;
+    const { docs, tfs, length } = unit.list;
+    for (let i = 0; i < length; i++) {
+      const doc = docs[i]!;
+      if (alive[doc] === 0) continue;
+      const tf = tfs[i]!;
+      if (masks[doc] === 0) touched.push(doc);
+      scores[doc] = scores[doc]! + weight * (D + (tf * (K1 + 1)) / (tf + base + perLength * lengths[doc * 3 + field]!));
+      masks[doc] = masks[doc]! | mask;
+    }
+  };
+
+  /** Adds a unit only to articles already found: each looked up in the postings (sorted by article number), or
+   * the postings walked when that is cheaper. */
+  const addToFound = (unit: Unit, touched: readonly number[]) => {
+    const [base, perLength] = norm(unit.field);
+    const { weight, mask, field } = unit;
+    const { docs, tfs, length } = unit.list;
+    const add = (i: number, doc: number) => {
+      const tf = tfs[i]!;
+      scores[doc] = scores[doc]! + weight * (D + (tf * (K1 + 1)) / (tf + base + perLength * lengths[doc * 3 + field]!));
+      masks[doc] = masks[doc]! | mask;
+    };
+    if (touched.length * Math.log2(length + 1) < length) {
+      for (const doc of touched) {
+        let lo = 0;
+        let hi = length - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >>> 1;
+          const at = docs[mid]!;
+          if (at === doc) {
+            add(mid, doc);
+            break;
+          }
+          if (at < doc) lo = mid + 1;
+          else hi = mid - 1;
+        }
+      }
+    } else {
+      for (let i = 0; i < length; i++) {
+        const doc = docs[i]!;
+        if (masks[doc] !== 0) add(i, doc);
+      }
+    }
+  };
+
+  /** Whether `filter` accepts the article, asked at most once per search. */
+  const accepted = (doc: number, filter: (meta: IndexedMeta) => boolean) => {
+    if (passes[doc] === 0) passes[doc] = filter(metas[doc]!) ? 1 : 2;
+    return passes[doc] === 1;
+  };
+
+  /** The `k`-th best final score among the found articles the filter accepts (0 when fewer): what the rest must beat. */
+  const kthBest = (touched: readonly number[], k: number, filter?: (meta: IndexedMeta) => boolean) => {
+    const best: number[] = [];
+    const none: number[] = [];
+    for (const doc of touched) {
+      const final = scores[doc]! * popcount(masks[doc]!);
+      if (best.length >= k && final <= best[0]!) continue; // ties cannot change the k-th best score
+      if (filter && !accepted(doc, filter)) continue;
+      if (best.length < k) heapPush(none, best, doc, final);
+      else heapReplaceTop(none, best, doc, final);
+    }
+    return best.length < k ? 0 : best[0]!;
+  };
+
   const index: ArticleIndex = {
     add(articles) {
       for (const article of articles) {
@@ -331,17 +420,17 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     },
     search(query, filter, limit = 100) {
       if (query.length === 0 || live === 0) return [];
-      const docs = ids.length;
-      if (scores.length < docs) {
+      if (scores.length < ids.length) {
         scores = new Float64Array(alive.length);
         masks = new Uint32Array(alive.length);
+        passes = new Uint8Array(alive.length);
       }
-      const touched: number[] = [];
       const asked = query.slice(0, MAX_QUERY_TERMS);
+      // One unit per (term, field): its postings, weight and the most it can add to any article's score.
+      const units: Unit[] = [];
       asked.forEach((q, bit) => {
         const expansions: Array<[string, number]> = [[q.term, 1]];
         if (q.prefix) for (const [term] of completions(q.term)) expansions.push([term, (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * (term.length - q.term.length))]);
-        const mask = 1 << bit;
         for (const [term, factor] of expansions) {
           const entry = terms.get(term);
           if (!entry || entry.df === 0) continue;
@@ -350,39 +439,48 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
             if (!list || list.live === 0) continue;
             const idf = Math.log(1 + (live - list.live + 0.5) / (list.live + 0.5));
             const weight = q.weight * factor * BOOST[f]! * idf;
-            const average = totals[f]! / live || 1;
-            const base = K1 * (1 - B);
-            const perLength = (K1 * B) / average;
-            const { docs: listDocs, tfs, length } = list;
-            for (let i = 0; i < length; i++) {
-              const doc = listDocs[i]!;
-              if (alive[doc] === 0) continue;
-              const tf = tfs[i]!;
-              if (scores[doc] === 0) touched.push(doc);
-              scores[doc] = scores[doc]! + weight * (D + (tf * (K1 + 1)) / (tf + base + perLength * lengths[doc * 3 + f]!));
-              masks[doc] = masks[doc]! | mask;
-            }
+            units.push({ list, field: f, weight, mask: 1 << bit, bound: weight * (D + K1 + 1) });
           }
         }
       });
+      // Rare terms first. Once the best `limit` articles so far score more than an article the remaining (common)
+      // terms alone could reach, those terms only add to articles already found: they are looked up, not walked.
+      units.sort((a, b) => b.bound - a.bound);
+      let rest = units.reduce((sum, u) => sum + u.bound, 0);
+      const touched: number[] = [];
+      let lookupOnly = false;
+      for (let u = 0; u < units.length; u++) {
+        const unit = units[u]!;
+        rest -= unit.bound;
+        if (lookupOnly) addToFound(unit, touched);
+        else addAll(unit, touched);
+        if (!lookupOnly && u + 1 < units.length && touched.length >= limit && touched.length <= PRUNE_CHECK_MAX) {
+          const bits = new Set(units.slice(u + 1).map((x) => x.mask)).size;
+          lookupOnly = kthBest(touched, limit, filter) > rest * bits;
+        }
+      }
       // Keep the best `limit` in a min-heap; the filter runs only for articles good enough to enter it.
       const heapDocs: number[] = [];
       const heapScores: number[] = [];
       for (const doc of touched) {
         const final = scores[doc]! * popcount(masks[doc]!);
-        scores[doc] = 0;
-        if (heapDocs.length >= limit && final <= heapScores[0]!) continue;
-        if (filter && !filter(metas[doc]!)) continue;
+        if (heapDocs.length >= limit && !below(heapScores[0]!, heapDocs[0]!, final, doc)) continue;
+        if (filter && !accepted(doc, filter)) continue;
         if (heapDocs.length < limit) heapPush(heapDocs, heapScores, doc, final);
         else heapReplaceTop(heapDocs, heapScores, doc, final);
       }
-      const order = heapDocs.map((doc, i) => [doc, heapScores[i]!] as const).sort((a, b) => b[1] - a[1]);
+      // Best first; equal scores in the order the articles were indexed, so ties come out the same every time.
+      const order = heapDocs.map((doc, i) => [doc, heapScores[i]!] as const).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
       const hits = order.map(([doc, score]) => {
         const mask = masks[doc]!;
         const matched = asked.filter((_, bit) => mask & (1 << bit)).map((q) => q.term);
         return { id: ids[doc]!, score, matched: [...new Set(matched)], meta: metas[doc]! };
       });
-      for (const doc of touched) masks[doc] = 0;
+      for (const doc of touched) {
+        scores[doc] = 0;
+        masks[doc] = 0;
+        passes[doc] = 0;
+      }
       return hits;
     },
     newest(limit, filter) {
@@ -460,13 +558,18 @@ function popcount(n: number): number {
   return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
+/** Whether hit (score a, article da) ranks below hit (b, db): a lower score, or the same score and a later article. */
+function below(a: number, da: number, b: number, db: number): boolean {
+  return a < b || (a === b && da > db);
+}
+
 function heapPush(docs: number[], scores: number[], doc: number, score: number): void {
   let i = docs.length;
   docs.push(doc);
   scores.push(score);
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    if (scores[parent]! <= score) break;
+    if (!below(score, doc, scores[parent]!, docs[parent]!)) break;
     docs[i] = docs[parent]!;
     scores[i] = scores[parent]!;
     i = parent;
@@ -482,8 +585,8 @@ function heapReplaceTop(docs: number[], scores: number[], doc: number, score: nu
     const left = 2 * i + 1;
     if (left >= n) break;
     const right = left + 1;
-    const child = right < n && scores[right]! < scores[left]! ? right : left;
-    if (scores[child]! >= score) break;
+    const child = right < n && below(scores[right]!, docs[right]!, scores[left]!, docs[left]!) ? right : left;
+    if (!below(scores[child]!, docs[child]!, score, doc)) break;
     docs[i] = docs[child]!;
     scores[i] = scores[child]!;
     i = child;

@@ -102,6 +102,32 @@ describe("ArticleIndex.search", () => {
   });
 });
 
+describe("ArticleIndex.search on many articles", () => {
+  // 400 articles: common words in most, names in few, titles and bodies mixed so that either can win.
+  const COMMON = ["crypto", "exchange", "regulators", "rules", "bitcoin", "licence"];
+  const NAMES = ["zorblax", "quentaro", "veltrix", "mirabond"];
+  const many = Array.from({ length: 400 }, (_, i) => {
+    const pick = (list: string[], every: number) => list.filter((_, j) => (i + j) % every !== 0);
+    const title = `${pick(COMMON, 3).slice(0, 2 + (i % 3)).join(" ")} ${i % 37 === 0 ? NAMES[i % 4] : ""}`;
+    const body = `${pick(COMMON, 2).join(" ")}. ${i % 11 === 0 ? `${NAMES[i % 4]} was named. ` : ""}${"Filler text about markets. ".repeat(i % 7)}`;
+    return article(`a${i}`, title, body, { jurisdictions: [i % 2 ? "Japan" : "China"] });
+  });
+
+  it.each(["zorblax crypto exchange rules", "veltrix bitcoin", "crypto exchange regulators rules", "quentaro mirabond licence"])(
+    "returns the best articles for “%s” exactly as scoring every match would",
+    (question) => {
+      const index = createArticleIndex();
+      index.add(many);
+      for (const filter of [undefined, (meta: { jurisdictions: readonly string[] }) => meta.jurisdictions.includes("Japan")]) {
+        const everything = index.search(terms(question), filter, 10_000);
+        const best = index.search(terms(question), filter, 5);
+        expect(best.map((h) => h.score)).toEqual(everything.slice(0, 5).map((h) => h.score));
+        expect(best.map((h) => h.matched)).toEqual(everything.slice(0, 5).map((h) => h.matched));
+      }
+    },
+  );
+});
+
 describe("ArticleIndex.toBytes", () => {
   it("loads into an index that answers exactly as the one saved", () => {
     const index = built();
