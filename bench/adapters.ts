@@ -59,7 +59,7 @@ export async function discordThroughput(core: Core, questions: readonly string[]
   rest.options.makeRequest = async (url, init) => {
     // The answer is the edit of the deferred reply (or an immediate reply): the interaction is done.
     if (init.method === "PATCH" && /\/messages\/(@|%40)original/.test(url)) finished?.();
-    else if (url.endsWith("/callback") && String(init.body).includes('"type":4')) finished?.();
+    else if (/\/callback(\?|$)/.test(url) && String(init.body).includes('"type":4')) finished?.();
     const body = url.includes("/messages/") ? JSON.stringify({ id: "1", channel_id: "1", content: "", embeds: [], components: [], type: 0, author: { id: "42", username: "regbot", discriminator: "0" }, timestamp: new Date(0).toISOString() }) : "";
     return body ? new Response(body, { status: 200, headers: { "content-type": "application/json" } }) : new Response(null, { status: 204 });
   };
@@ -72,7 +72,10 @@ export async function discordThroughput(core: Core, questions: readonly string[]
       const done = new Promise<void>((resolve) => (finished = resolve));
       const started = performance.now();
       actions.InteractionCreate.handle(payload);
-      await done;
+      // A handler that never answers would leave this await unsettled, and Node would exit 13 without a word.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([done, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer to /ask “${q}” within 10 s`)), 10_000)))]);
+      clearTimeout(timer);
       if (round === 1) times.push(performance.now() - started);
     }
   }

@@ -26,8 +26,9 @@ describe("regbot start with both tokens", () => {
     const [sent] = await telegram.waitFor("sendMessage", 1, 15_000);
     expect(sent!.payload.text).toContain("[1]");
     discord.dispatch("INTERACTION_CREATE", payloads.slashCommand("ask", [{ name: "question", type: 3, value: "what does MiCA require of stablecoin issuers?" }]));
-    const [edit] = await discord.waitForRequest({ method: "PATCH", path: /messages\/@original$/ }, 1, 15_000);
-    expect(JSON.stringify(edit!.body)).toContain("MiCA");
+    // The index is in memory by now, so the answer is the interaction's first response.
+    const [callback] = await discord.waitForRequest({ method: "POST", path: /\/callback$/ }, 1, 15_000);
+    expect(JSON.stringify(callback!.body)).toContain("MiCA");
 
     regbot.child.kill("SIGTERM");
     expect(await regbot.exited).toBe(0);
