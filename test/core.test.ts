@@ -252,6 +252,7 @@ describe("ask", () => {
     ["written by another version of the analyzer", otherFormat],
     ["saved as JSON text by a version before the binary layout", () => JSON.stringify({ format: "0123456789abcdef", ms: {}, df: [], vocab: [], jargon: [] })],
     ["cut short", (data) => data.subarray(0, data.length - 100)],
+    ["whose header counts fewer postings than it holds", (data) => Buffer.from(data.toString("latin1").replace(/"postings":(\d+)/, (_, n: string) => `"postings":${Number(n) - 2}`), "latin1")],
   ])("rebuilds a saved index %s instead of reading it", (_, damage) => {
     const { core, store } = setup();
     core.ask(THAI_QUESTION);

@@ -152,7 +152,7 @@ export function termOf(word: string): string | null {
   if (known !== undefined) return known;
   const term = foldTerm(word);
   if (folded.size >= FOLDED_MAX) folded.clear();
-  folded.set(detached(word), term);
+  folded.set(detached(word), term === null ? null : detached(term));
   return term;
 }
 
@@ -195,6 +195,7 @@ export function fold(word: string): string {
   if (done === undefined) {
     done = foldText(word);
     if (foldedWords.size >= FOLD_WORDS_MAX) foldedWords.clear();
+    done = detached(done);
     foldedWords.set(detached(word), done);
   }
   return done;

@@ -182,7 +182,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
       byId.set(id, doc);
       alive[doc] = 1;
     });
-    metas.push(...data.metas);
+    for (const meta of data.metas) metas.push(meta); // not push(...): 100k+ arguments overflow the stack
     lengths.set(data.lengths);
     for (let f = 0; f < 3; f++) totals[f] = data.totals[f]!;
     live = data.ids.length;
@@ -408,10 +408,54 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     return best.length < k ? 0 : best[0]!;
   };
 
+  /** Scores the units into `touched` (rarest first, pruning once the rest cannot matter) and keeps the best `limit`. */
+  const rankFound = (units: readonly Unit[], touched: number[], asked: readonly QueryTerm[], filter: ((meta: IndexedMeta) => boolean) | undefined, limit: number): IndexHit[] => {
+    let rest = units.reduce((sum, u) => sum + u.bound, 0);
+    let lookupOnly = false;
+    for (let u = 0; u < units.length; u++) {
+      const unit = units[u]!;
+      rest -= unit.bound;
+      if (lookupOnly) addToFound(unit, touched);
+      else addAll(unit, touched);
+      if (!lookupOnly && u + 1 < units.length && touched.length >= limit && touched.length <= PRUNE_CHECK_MAX) {
+        const bits = new Set(units.slice(u + 1).map((x) => x.mask)).size;
+        lookupOnly = kthBest(touched, limit, filter) > rest * bits;
+      }
+    }
+    // Keep the best `limit` in a min-heap; the filter runs only for articles good enough to enter it.
+    const heapDocs: number[] = [];
+    const heapScores: number[] = [];
+    for (const doc of touched) {
+      const final = scores[doc]! * popcount(masks[doc]!);
+      if (heapDocs.length >= limit && !below(heapScores[0]!, heapDocs[0]!, final, doc)) continue;
+      if (filter && !accepted(doc, filter)) continue;
+      if (heapDocs.length < limit) heapPush(heapDocs, heapScores, doc, final);
+      else heapReplaceTop(heapDocs, heapScores, doc, final);
+    }
+    // Best first; equal scores in the order the articles were indexed, so ties come out the same every time.
+    const order = heapDocs.map((doc, i) => [doc, heapScores[i]!] as const).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const hits = order.map(([doc, score]) => {
+      const mask = masks[doc]!;
+      const matched = asked.filter((_, bit) => mask & (1 << bit)).map((q) => q.term);
+      return { id: ids[doc]!, score, matched: [...new Set(matched)], meta: metas[doc]! };
+    });
+    return hits;
+  };
+
   const index: ArticleIndex = {
     add(articles) {
       for (const article of articles) {
-        discard(article);
+        // Re-adding an indexed id without removing its old version first: the old postings are dropped, but its
+        // counts cannot be taken back without its old text (the core always removes the old version first).
+        const old = byId.get(article.id);
+        if (old !== undefined) {
+          byId.delete(article.id);
+          ids[old] = null;
+          metas[old] = null;
+          alive[old] = 0;
+          live--;
+          for (let f = 0; f < 3; f++) totals[f] = totals[f]! - lengths[old * 3 + f]!;
+        }
         insert(article);
       }
     },
@@ -446,44 +490,20 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
       // Rare terms first. Once the best `limit` articles so far score more than an article the remaining (common)
       // terms alone could reach, those terms only add to articles already found: they are looked up, not walked.
       units.sort((a, b) => b.bound - a.bound);
-      let rest = units.reduce((sum, u) => sum + u.bound, 0);
       const touched: number[] = [];
-      let lookupOnly = false;
-      for (let u = 0; u < units.length; u++) {
-        const unit = units[u]!;
-        rest -= unit.bound;
-        if (lookupOnly) addToFound(unit, touched);
-        else addAll(unit, touched);
-        if (!lookupOnly && u + 1 < units.length && touched.length >= limit && touched.length <= PRUNE_CHECK_MAX) {
-          const bits = new Set(units.slice(u + 1).map((x) => x.mask)).size;
-          lookupOnly = kthBest(touched, limit, filter) > rest * bits;
+      try {
+        return rankFound(units, touched, asked, filter, limit);
+      } finally {
+        // Always, even when the filter throws: a document left marked would never be counted as found again.
+        for (const doc of touched) {
+          scores[doc] = 0;
+          masks[doc] = 0;
+          passes[doc] = 0;
         }
       }
-      // Keep the best `limit` in a min-heap; the filter runs only for articles good enough to enter it.
-      const heapDocs: number[] = [];
-      const heapScores: number[] = [];
-      for (const doc of touched) {
-        const final = scores[doc]! * popcount(masks[doc]!);
-        if (heapDocs.length >= limit && !below(heapScores[0]!, heapDocs[0]!, final, doc)) continue;
-        if (filter && !accepted(doc, filter)) continue;
-        if (heapDocs.length < limit) heapPush(heapDocs, heapScores, doc, final);
-        else heapReplaceTop(heapDocs, heapScores, doc, final);
-      }
-      // Best first; equal scores in the order the articles were indexed, so ties come out the same every time.
-      const order = heapDocs.map((doc, i) => [doc, heapScores[i]!] as const).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-      const hits = order.map(([doc, score]) => {
-        const mask = masks[doc]!;
-        const matched = asked.filter((_, bit) => mask & (1 << bit)).map((q) => q.term);
-        return { id: ids[doc]!, score, matched: [...new Set(matched)], meta: metas[doc]! };
-      });
-      for (const doc of touched) {
-        scores[doc] = 0;
-        masks[doc] = 0;
-        passes[doc] = 0;
-      }
-      return hits;
     },
     newest(limit, filter) {
+      if (limit < 1) return [];
       // One pass over the documents in memory: cheaper than the database's JSON filter over every row.
       const best: number[] = [];
       const newer = (a: number, b: number) => {

@@ -116,6 +116,10 @@ export function decodeIndex(saved: Uint8Array, format: string): DecodedIndex {
   if (end < 0) throw new Error("the saved index is cut short");
   const header = JSON.parse(Buffer.from(saved.buffer, saved.byteOffset + MAGIC.length, end - MAGIC.length).toString()) as Header;
   if (header.format !== format) throw new Error(`the saved index has format ${String(header.format)}, this version writes ${format}`);
+  const arrays = [header.ids, header.metas, header.terms, header.vocabulary, header.jargon, header.totals];
+  if (!arrays.every(Array.isArray) || header.metas.length !== header.ids.length || header.totals.length !== 3 || !Number.isInteger(header.postings) || header.postings < 0) {
+    throw new Error("the saved index's header does not add up");
+  }
   // Typed arrays need aligned offsets: copy once into a fresh buffer when the database handed us unaligned bytes.
   const bodyStart = end + 1 + ((4 - ((end + 1) % 4)) % 4);
   const aligned = (saved.byteOffset + bodyStart) % 4 === 0 ? saved : new Uint8Array(saved);
@@ -127,23 +131,31 @@ export function decodeIndex(saved: Uint8Array, format: string): DecodedIndex {
     return view;
   };
   const docCount = header.ids.length;
-  const lengths = take32(docCount * 3);
+  // Copies (slice), not views: the saved bytes, header strings included, can then be collected.
+  const lengths = take32(docCount * 3).slice();
   const counts = take32(header.terms.length * 3);
-  const df = take32(header.terms.length);
-  const vocabularyCounts = take32(header.vocabulary.length);
-  const docs = take32(header.postings);
+  const df = take32(header.terms.length).slice();
+  const vocabularyCounts = take32(header.vocabulary.length).slice();
+  const docs = take32(header.postings).slice();
   if (at + header.postings > aligned.byteOffset + aligned.byteLength) throw new Error("the saved index is cut short");
-  const tfs = new Uint8Array(aligned.buffer, at, header.postings);
+  const tfs = new Uint8Array(aligned.buffer, at, header.postings).slice();
   let offset = 0;
   const lists = header.terms.map(() => [null, null, null] as [PostingList | null, PostingList | null, PostingList | null]);
   for (let i = 0; i < header.terms.length; i++) {
     for (let f = 0; f < 3; f++) {
       const n = counts[i * 3 + f]!;
       if (n === 0) continue;
+      if (offset + n > header.postings) throw new Error("the saved index's postings do not add up");
+      // Search relies on this: each list in increasing article order, every article one that exists, tf ≥ 1.
+      for (let j = offset, previous = -1; j < offset + n; j++) {
+        if (docs[j]! >= docCount || docs[j]! <= previous || tfs[j] === 0) throw new Error("the saved index's postings are out of order");
+        previous = docs[j]!;
+      }
       lists[i]![f] = new PostingList(docs.subarray(offset, offset + n), tfs.subarray(offset, offset + n), n);
       offset += n;
     }
   }
+  if (offset !== header.postings) throw new Error("the saved index's postings do not add up");
   return {
     ids: header.ids,
     metas: header.metas.map(([publishedAt, jurisdictions, relevant]) => ({ publishedAt, jurisdictions, relevant: relevant === 1 })),

@@ -92,6 +92,14 @@ describe("ArticleIndex.search", () => {
     expect(index.size).toBe(ARTICLES.length - 1);
   });
 
+  it("replaces an article added again under the same id, even without removing it first", () => {
+    const index = built();
+    index.add([article("cn", "China bans crypto trading", "Licences for exchanges are suspended.", { jurisdictions: ["China"] })]);
+    expect(ids(index, "mining")).not.toContain("cn");
+    expect(ids(index, "suspended")).toEqual(["cn"]);
+    expect(index.size).toBe(ARTICLES.length);
+  });
+
   it("indexes a changed article's new text in place of the old", () => {
     const index = built();
     index.remove([ARTICLES[1]!]);
@@ -170,9 +178,13 @@ describe("ArticleIndex.newest", () => {
 });
 
 describe("ArticleIndex.vocabulary", () => {
-  it("holds the written words of the articles, with how often they occur", () => {
+  it("holds the written words of the articles, with how often they occur, and lets go of a removed article's", () => {
     const index = built();
     expect(index.vocabulary.get("stablecoin")?.count).toBeGreaterThanOrEqual(2);
+    const zorblax = article("z", "Zorblax token banned", "Regulators banned the zorblax token.");
+    index.add([zorblax]);
+    expect(index.vocabulary.get("zorblax")?.count).toBe(2);
+    index.remove([zorblax]);
     expect(index.vocabulary.has("zorblax")).toBe(false);
   });
 });
