@@ -93,7 +93,7 @@ export function answerQuestion(deps: AnswerDeps, question: string, options: Answ
       .map((id) => deps.getArticle(id))
       .filter((a): a is Article => a !== undefined);
   } else {
-    const ranked = rank(parsed, deps.index.search(parsed.terms, filter), deps.index, inScope.length > 0);
+    const ranked = searchDeepEnough(parsed, deps.index, filter, inScope.length > 0, maxCitations);
     picked = ranked.slice(0, maxCitations).map((h) => deps.getArticle(h.id)).filter((a): a is Article => a !== undefined);
   }
   if (picked.length === 0) {
@@ -110,6 +110,30 @@ export function answerQuestion(deps: AnswerDeps, question: string, options: Answ
     suggestions: [],
     footer: `${newest ? `Newest source: ${formatDate(newest)}. ` : ""}This is news, not legal advice.`,
   };
+}
+
+/** Articles the index hands over at first; more only when those cannot settle the answer. */
+const SEARCH_DEPTH = 100;
+/** The most ranking multiplies an engine score by: coverage (0.5 + at most 1); a named year adds ×1.6. */
+const MAX_COVERAGE_FACTOR = 1.5;
+const YEAR_BOOST = 1.6;
+
+/**
+ * The index gives the best hits by its own score; ranking then multiplies by coverage, year and relevance, and a
+ * "latest" question orders the strong ones by date. A hit past the first {@link SEARCH_DEPTH} scores at most the
+ * last one's score times the largest multiplier, so the search goes deeper only while such a hit could still
+ * be cited: it could beat the weakest citation, or be strong enough to list by date.
+ */
+function searchDeepEnough(parsed: ParsedQuestion, index: ArticleIndex, filter: (meta: IndexedMeta) => boolean, scoped: boolean, maxCitations: number): Ranked[] {
+  const boost = MAX_COVERAGE_FACTOR * (parsed.years.length ? YEAR_BOOST : 1);
+  for (let limit = SEARCH_DEPTH; ; limit *= 8) {
+    const hits = index.search(parsed.terms, filter, limit);
+    const ranked = rank(parsed, hits, index, scoped);
+    if (hits.length < limit || ranked.length === 0) return ranked;
+    const top = Math.max(...ranked.map((r) => r.final));
+    const needed = !parsed.wantsLatest && ranked.length >= maxCitations ? ranked[maxCitations - 1]!.final : top * MIN_RELATIVE_SCORE;
+    if (needed > hits.at(-1)!.score * boost) return ranked;
+  }
 }
 
 interface Ranked extends IndexHit {
@@ -152,7 +176,7 @@ function rank(parsed: ParsedQuestion, hits: readonly IndexHit[], index: ArticleI
     if (coverage < minCoverage) continue;
     if (!scoped && !parsed.core.some((t) => matched.has(t) && domainCore.has(t))) continue;
     const year = hit.meta.publishedAt?.slice(0, 4);
-    const yearBoost = year && parsed.years.includes(year) ? 1.6 : 1;
+    const yearBoost = year && parsed.years.includes(year) ? YEAR_BOOST : 1;
     const relevance = hit.meta.relevant ? 1 : NOT_REGULATION;
     ranked.push({ ...hit, coverage, final: hit.score * yearBoost * relevance * (0.5 + coverage) });
   }
