@@ -121,10 +121,14 @@ const YEAR_BOOST = 1.6;
 /**
  * The index gives the best hits by its own score; ranking then multiplies by coverage, year and relevance, and a
  * "latest" question orders the strong ones by date. A hit past the first {@link SEARCH_DEPTH} scores at most the
- * last one's score times the largest multiplier, so the search goes deeper only while such a hit could still
- * be cited: it could beat the weakest citation, or be strong enough to list by date.
+ * last one's score times the largest multiplier, so a question that names a year or asks for the latest goes
+ * deeper while such a hit could still be cited: it could beat the weakest citation, or be strong enough to list
+ * by date. Other questions keep the first hits: coverage alone moves a score by at most ×1.6, and on a corpus
+ * where a hit past a hundred others could gain that much, those hundred score about the same (measured: going
+ * deeper for them cost 100k articles a p99 of 125 ms instead of 19).
  */
 function searchDeepEnough(parsed: ParsedQuestion, index: ArticleIndex, filter: (meta: IndexedMeta) => boolean, scoped: boolean, maxCitations: number): Ranked[] {
+  if (!parsed.wantsLatest && parsed.years.length === 0) return rank(parsed, index.search(parsed.terms, filter, SEARCH_DEPTH), index, scoped);
   const boost = MAX_COVERAGE_FACTOR * (parsed.years.length ? YEAR_BOOST : 1);
   for (let limit = SEARCH_DEPTH; ; limit *= 8) {
     const hits = index.search(parsed.terms, filter, limit);

@@ -107,9 +107,12 @@ describe("termOf", () => {
 });
 
 describe("fold", () => {
-  it("gives the same answer the second time (it remembers words), and folds long texts too", () => {
-    for (const word of ["Naïve", "Ｆｉｎｅ", "it’s", "ÉTUDE"]) expect(fold(word)).toBe(fold(word));
-    expect(fold("Naïve")).toBe("naive");
+  it("folds accents, width, curly apostrophes and case, the same the second time (it remembers words), and long texts too", () => {
+    const expected = { "Naïve": "naive", "Ｆｉｎｅ": "fine", "it’s": "it's", "ÉTUDE": "etude" };
+    for (const [word, folded] of Object.entries(expected)) {
+      expect(fold(word)).toBe(folded);
+      expect(fold(word)).toBe(folded);
+    }
     expect(fold(`${"É".repeat(100)}’`)).toBe(`${"e".repeat(100)}'`);
   });
 });
