@@ -302,15 +302,21 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     for (const word of words) countWord(word, 1);
   };
 
-  const discard = (article: Article) => {
-    const doc = byId.get(article.id);
-    if (doc === undefined) return;
-    byId.delete(article.id);
+  /** Takes a document out of the live set (its postings stay until the next save); false when not indexed. */
+  const drop = (id: string): boolean => {
+    const doc = byId.get(id);
+    if (doc === undefined) return false;
+    byId.delete(id);
     ids[doc] = null;
     metas[doc] = null;
     alive[doc] = 0;
     live--;
     for (let f = 0; f < 3; f++) totals[f] = totals[f]! - lengths[doc * 3 + f]!;
+    return true;
+  };
+
+  const discard = (article: Article) => {
+    if (!drop(article.id)) return;
     collect(article);
     for (const entry of found) {
       for (let f = 0; f < 3; f++) {
@@ -447,15 +453,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
       for (const article of articles) {
         // Re-adding an indexed id without removing its old version first: the old postings are dropped, but its
         // counts cannot be taken back without its old text (the core always removes the old version first).
-        const old = byId.get(article.id);
-        if (old !== undefined) {
-          byId.delete(article.id);
-          ids[old] = null;
-          metas[old] = null;
-          alive[old] = 0;
-          live--;
-          for (let f = 0; f < 3; f++) totals[f] = totals[f]! - lengths[old * 3 + f]!;
-        }
+        drop(article.id);
         insert(article);
       }
     },
