@@ -27,11 +27,11 @@ if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
 }
 const BIN = path.join(ROOT, "bin", "regbot");
 
-/** Runs `regbot ARGS` on `db` (stdin from `input`); resolves with the wall time and what it printed. */
-function regbot(args: readonly string[], db: string, input = ""): Promise<{ ms: number; stdout: string; lineTimes: number[] }> {
+/** Runs `node ARGS` from the checkout (stdin from `input`); resolves with the wall time, what it printed, and when each line came. */
+function node(args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<{ ms: number; stdout: string; lineTimes: number[] }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, REGBOT_DB: db, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", NO_COLOR: "1" }, stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: options.env ?? process.env, stdio: ["pipe", "pipe", "inherit"] });
     let stdout = "";
     const lineTimes: number[] = [];
     child.stdout.on("data", (d: Buffer) => {
@@ -39,21 +39,14 @@ function regbot(args: readonly string[], db: string, input = ""): Promise<{ ms: 
       for (let i = 0; i < d.toString().split("\n").length - 1; i++) lineTimes.push(ms(started));
     });
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve({ ms: ms(started), stdout, lineTimes }) : reject(new Error(`regbot ${args.join(" ")} exited with ${code}`))));
-    child.stdin.end(input);
+    child.on("exit", (code) => (code === 0 ? resolve({ ms: ms(started), stdout, lineTimes }) : reject(new Error(`node ${args.join(" ")} exited with ${code}`))));
+    child.stdin.end(options.input ?? "");
   });
 }
 
-/** Runs `node ARGS` from the checkout; resolves with what it printed last. */
-function node(args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
-    let stdout = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(stdout.trim().split("\n").at(-1) ?? "") : reject(new Error(`node ${args.join(" ")} exited with ${code}`))));
-  });
-}
+/** Runs `regbot ARGS` on `db`, as a user would, without bot tokens. */
+const regbot = (args: readonly string[], db: string, input = "") =>
+  node([BIN, ...args], { env: { ...process.env, REGBOT_DB: db, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", NO_COLOR: "1" }, input });
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -93,7 +86,8 @@ for (const size of sizes) {
 
   // Cold start in a fresh process: open the database and load the saved index until the first answer. Memory is
   // measured there too, after load, so this process's corpus and caches do not count.
-  const cold = JSON.parse(await node(["--import", "tsx", path.join(ROOT, "bench", "cold.ts"), file])) as { coldMs: number; rss: number; heapUsed: number };
+  const coldRun = await node(["--import", "tsx", path.join(ROOT, "bench", "cold.ts"), file]);
+  const cold = JSON.parse(coldRun.stdout.trim().split("\n").at(-1) ?? "") as { coldMs: number; rss: number; heapUsed: number };
   const coldMs = cold.coldMs;
   const memory = { rss: cold.rss, heapUsed: cold.heapUsed };
   db = openDatabase(file);

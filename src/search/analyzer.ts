@@ -142,18 +142,24 @@ export function analyze(text: string): string[] {
   return tokenize(text).map((t) => t.term);
 }
 
-/** Words already folded: the same words recur across articles, and folding is pure. Bounded. */
-const folded = new Map<string, string | null>();
-const FOLDED_MAX = 500_000;
+/** Folds one written word into its search term, or `null` for a stop word. Memoised: the same words recur. */
+export const termOf: (word: string) => string | null = memoizeWords((word) => foldTerm(word), 500_000);
 
-/** Folds one written word into its search term, or `null` for a stop word. */
-export function termOf(word: string): string | null {
-  const known = folded.get(word);
-  if (known !== undefined) return known;
-  const term = foldTerm(word);
-  if (folded.size >= FOLDED_MAX) folded.clear();
-  folded.set(detached(word), term === null ? null : detached(term));
-  return term;
+/**
+ * A pure function of one written word, memoised in a map of at most `max` words (emptied when full). Keys and
+ * values are {@link detached}, so the memo never keeps alive the article a word was cut from.
+ */
+export function memoizeWords<T extends string | null>(compute: (word: string) => T, max: number): (word: string) => T {
+  const memo = new Map<string, T>();
+  return (word) => {
+    let value = memo.get(word);
+    if (value === undefined) {
+      value = compute(word);
+      if (memo.size >= max) memo.clear();
+      memo.set(detached(word), (value === null ? value : detached(value)) as T);
+    }
+    return value;
+  };
 }
 
 /**
@@ -182,23 +188,12 @@ function foldTerm(word: string): string | null {
   return WORDS[stem] ?? stem;
 }
 
-/** Words already folded by {@link fold}, like {@link termOf}'s. Bounded; long texts are not kept. */
-const foldedWords = new Map<string, string>();
-const FOLD_WORDS_MAX = 100_000;
 const FOLD_MEMO_LENGTH = 64;
+const foldWord = memoizeWords((word) => foldText(word), 100_000);
 
-/** Lower case without accents or curly apostrophes. */
+/** Lower case without accents or curly apostrophes. Words are memoised (every article has "crypto"); long texts are not. */
 export function fold(word: string): string {
-  // Words recur (every article has "the", "crypto", …): fold each once.
-  if (word.length > FOLD_MEMO_LENGTH) return foldText(word);
-  let done = foldedWords.get(word);
-  if (done === undefined) {
-    done = foldText(word);
-    if (foldedWords.size >= FOLD_WORDS_MAX) foldedWords.clear();
-    done = detached(done);
-    foldedWords.set(detached(word), done);
-  }
-  return done;
+  return word.length > FOLD_MEMO_LENGTH ? foldText(word) : foldWord(word);
 }
 
 function foldText(text: string): string {

@@ -4,7 +4,7 @@ import type { Article } from "../articles/article.js";
 import { JURISDICTIONS, jurisdictionByName } from "../articles/jurisdictions.js";
 import { TOPICS } from "../articles/topics.js";
 import { PHRASES, RELATED, WORDS } from "./vocabulary.js";
-import { analyze, detached, fold, scan, termOf } from "./analyzer.js";
+import { analyze, detached, fold, memoizeWords, scan, termOf } from "./analyzer.js";
 import { isEnglishWord } from "./english.js";
 import { decodeIndex, encodeIndex, type DecodedIndex } from "./index-file.js";
 import { PostingList } from "./postings.js";
@@ -120,19 +120,13 @@ interface Slot {
 }
 
 /** Written word → the word the vocabulary keeps (folded, three letters or more), memoised: the same words recur. */
-const vocabularyWords = new Map<string, string | null>();
-const VOCABULARY_WORDS_MAX = 500_000;
+const vocabularyWordOf = memoizeWords((written) => {
+  const folded = fold(written);
+  return /^[a-z]{3,}$/.test(folded) ? folded : null;
+}, 500_000);
 
 function vocabularyWord(written: string): string | null {
-  if (written.length < 3) return null;
-  let word = vocabularyWords.get(written);
-  if (word === undefined) {
-    const folded = fold(written);
-    word = /^[a-z]{3,}$/.test(folded) ? folded : null;
-    if (vocabularyWords.size >= VOCABULARY_WORDS_MAX) vocabularyWords.clear();
-    vocabularyWords.set(detached(written), word);
-  }
-  return word;
+  return written.length < 3 ? null : vocabularyWordOf(written);
 }
 
 /**
@@ -339,7 +333,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     return found.sort((a, b) => b[1] - a[1]).slice(0, MAX_COMPLETIONS);
   };
 
-  /** BM25+ of one posting: the part of an article's score one term in one field gives. */
+  /** The length normalisation of BM25 for one field: {@link termPart}'s `base` and `perLength`, from the field's average. */
   const norm = (field: number) => {
     const average = totals[field]! / live || 1;
     return [K1 * (1 - B), (K1 * B) / average] as const;
@@ -353,9 +347,8 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     for (let i = 0; i < length; i++) {
       const doc = docs[i]!;
       if (alive[doc] === 0) continue;
-      const tf = tfs[i]!;
       if (masks[doc] === 0) touched.push(doc);
-      scores[doc] = scores[doc]! + weight * (D + (tf * (K1 + 1)) / (tf + base + perLength * lengths[doc * 3 + field]!));
+      scores[doc] = scores[doc]! + weight * termPart(tfs[i]!, lengths[doc * 3 + field]!, base, perLength);
       masks[doc] = masks[doc]! | mask;
     }
   };
@@ -367,8 +360,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     const { weight, mask, field } = unit;
     const { docs, tfs, length } = unit.list;
     const add = (i: number, doc: number) => {
-      const tf = tfs[i]!;
-      scores[doc] = scores[doc]! + weight * (D + (tf * (K1 + 1)) / (tf + base + perLength * lengths[doc * 3 + field]!));
+      scores[doc] = scores[doc]! + weight * termPart(tfs[i]!, lengths[doc * 3 + field]!, base, perLength);
       masks[doc] = masks[doc]! | mask;
     };
     if (touched.length * Math.log2(length + 1) < length) {
@@ -568,6 +560,14 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     },
   };
   return index;
+}
+
+/**
+ * BM25+'s term part for one posting, as MiniSearch computes it: `tf` occurrences in a field of `length` distinct
+ * terms, with `base` = k1·(1−b) and `perLength` = k1·b / the field's average length. Always below D + k1 + 1.
+ */
+function termPart(tf: number, length: number, base: number, perLength: number): number {
+  return D + (tf * (K1 + 1)) / (tf + base + perLength * length);
 }
 
 function popcount(n: number): number {
