@@ -53,10 +53,17 @@ export function wholeWordMatchers(lists: ReadonlyArray<readonly string[]>, flags
   return { matchAll: (text) => (matchers ??= buildMatchers(lists, flags)).matchAll(text) };
 }
 
+/**
+ * Up to this many phrases in all are left to the regex: it skips ahead to where a phrase's first letter stands,
+ * which beats walking an automaton over every word.
+ */
+const FEW_PHRASES = 8;
+
 function buildMatchers(lists: ReadonlyArray<readonly string[]>, flags: string): WholeWordMatchers {
   const ordered = lists.map(alternation);
-  if (ordered.every((list) => list.every(isExactInAutomaton))) return new PhraseAutomaton(ordered, flags);
-  // Phrases the automaton cannot mirror exactly (none of regbot's lists) are left to the regex.
+  const few = lists.reduce((sum, list) => sum + list.length, 0) <= FEW_PHRASES;
+  if (!few && ordered.every((list) => list.every(isExactInAutomaton))) return new PhraseAutomaton(ordered, flags);
+  // Phrases the automaton cannot mirror exactly (none of regbot's lists) are left to the regex too.
   const patterns = lists.map((list) => wholeWordPattern(list, flags));
   return { matchAll: (text) => patterns.map((pattern) => [...text.matchAll(pattern)].map((m) => ({ index: m.index, text: m[0], key: phraseKey(m[0]) }))) };
 }
