@@ -67,10 +67,21 @@ export function tokenize(text: string): Token[] {
 
 /**
  * Walks the text's phrases and words in text order, as {@link tokenize} segments them: `visit` gets each written
- * phrase with its terms, and each other word with `null` (its term is {@link termOf} the word). For callers that
- * keep their own memo per written word, such as the index, which then pays one lookup per word.
+ * phrase with its terms, and each other word with `null` (its term is {@link termOf} the word).
  */
 export function scan(text: string, visit: (surface: string, start: number, end: number, phraseTerms: readonly string[] | null) => void): void {
+  scanSpans(text, (t, start, end) => visit(slice.call(t, start, end) as string, start, end, null), visit);
+}
+
+/**
+ * {@link scan} without cutting the words out: `visitWord` gets each word as where it stands in `text`. For callers
+ * that keep their own table of written words, such as the index, so a word seen before costs no new string.
+ */
+export function scanSpans(
+  text: string,
+  visitWord: (text: string, start: number, end: number) => void,
+  visitPhrase: (surface: string, start: number, end: number, phraseTerms: readonly string[]) => void,
+): void {
   if (!phrases) setup();
   const found = phrases!.matchAll(text);
   let f = 0;
@@ -95,15 +106,15 @@ export function scan(text: string, visit: (surface: string, start: number, end: 
       else break;
     }
     // Phrases that start at or before this word come first; a word inside a phrase is the phrase's.
-    while (f < found.length && found[f]!.index <= start) coveredUntil = Math.max(coveredUntil, visitPhrase(found[f++]!, visit));
+    while (f < found.length && found[f]!.index <= start) coveredUntil = Math.max(coveredUntil, phraseAt(found[f++]!, visitPhrase));
     if (start < coveredUntil) continue;
-    visit(slice.call(text, start, p) as string, start, p, null);
+    visitWord(text, start, p);
   }
-  while (f < found.length) visitPhrase(found[f++]!, visit);
+  while (f < found.length) phraseAt(found[f++]!, visitPhrase);
 }
 
 /** Visits one phrase match when it is a phrase with terms; returns where it ends (-1 when skipped). */
-function visitPhrase(m: { index: number; text: string; key: string }, visit: Parameters<typeof scan>[1]): number {
+function phraseAt(m: { index: number; text: string; key: string }, visit: Parameters<typeof scanSpans>[2]): number {
   const terms = phraseTerms!.get(m.key);
   if (!terms) return -1;
   const end = m.index + m.text.length;

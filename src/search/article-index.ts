@@ -4,10 +4,11 @@ import type { Article } from "../articles/article.js";
 import { JURISDICTIONS, jurisdictionByName } from "../articles/jurisdictions.js";
 import { TOPICS } from "../articles/topics.js";
 import { PHRASES, RELATED, WORDS } from "./vocabulary.js";
-import { analyze, detached, fold, memoizeWords, scan, termOf } from "./analyzer.js";
+import { analyze, fold, memoizeWords, scanSpans, termOf } from "./analyzer.js";
 import { isEnglishWord } from "./english.js";
 import { decodeIndex, encodeIndex, type DecodedIndex } from "./index-file.js";
 import { PostingList } from "./postings.js";
+import { WordTable } from "./word-table.js";
 
 /** Fields kept beside each indexed article, so filters need no database round trip. */
 export interface IndexedMeta {
@@ -16,6 +17,9 @@ export interface IndexedMeta {
   /** Regulation news: ranked ahead of other stories. */
   readonly relevant: boolean;
 }
+
+/** What the index reads of an article: its text and the fields filters and ranking use. */
+export type IndexedArticle = Pick<Article, "id" | "title" | "body" | "publishedAt" | "jurisdictions" | "topics" | "relevant">;
 
 /** One weighted query term. */
 export interface QueryTerm {
@@ -40,9 +44,9 @@ export interface IndexHit {
  * typed prefix can mean and the words a misspelling is near.
  */
 export interface ArticleIndex {
-  add(articles: readonly Article[]): void;
+  add(articles: readonly IndexedArticle[]): void;
   /** Takes articles (as they were indexed) out of the index and its statistics. */
-  remove(articles: readonly Article[]): void;
+  remove(articles: readonly IndexedArticle[]): void;
   /** The best `limit` articles (default 100) for the terms, best first, among those `filter` accepts. */
   search(terms: readonly QueryTerm[], filter?: (meta: IndexedMeta) => boolean, limit?: number): IndexHit[];
   /** Ids of the newest `limit` articles `filter` accepts, newest first; undated ones last. */
@@ -94,13 +98,12 @@ const INDEX_FORMAT = createHash("sha256")
 
 interface Term {
   readonly term: string;
+  /** Its number: where its scratch counts are while an article is added. */
+  readonly n: number;
   /** Postings per field (title, body, tags); `null` where the term never occurs. */
   readonly lists: [PostingList | null, PostingList | null, PostingList | null];
   /** Live articles with the term in any field. */
   df: number;
-  /** Scratch while one article is added: which article (`stamp`) the per-field counts in `tf` are of. */
-  stamp: number;
-  readonly tf: [number, number, number];
 }
 
 /** One query term in one field, as a search walks it. */
@@ -111,12 +114,6 @@ interface Unit {
   readonly mask: number;
   /** The most this unit can add to one article's score (BM25+'s term part stays below D + k1 + 1). */
   readonly bound: number;
-}
-
-/** What one written word of a body means to the index, looked up once per word instead of once per use. */
-interface Slot {
-  readonly term: Term | null;
-  readonly word: WordCount | null;
 }
 
 /** Written word → the word the vocabulary keeps (folded, three letters or more), memoised: the same words recur. */
@@ -144,9 +141,19 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
   let alive = new Uint8Array(1024);
   const totals = [0, 0, 0];
   let live = 0;
-  const vocab = new Map<string, WordCount>();
-  /** Written body word → its term and vocabulary entry. */
-  const slots = new Map<string, Slot>();
+  /** Vocabulary word → its number in `wordList`. */
+  const vocab = new Map<string, number>();
+  /** Terms and vocabulary words by number. */
+  const termList: Term[] = [];
+  const wordList: WordCount[] = [];
+  /**
+   * Written words, each standing for a term and a vocabulary word (their numbers in `slotTerm` and `slotWord`, -1
+   * for none): an article's words are looked up once each, and counted in typed arrays rather than objects
+   * spread over the heap (adding articles is mostly waiting for memory).
+   */
+  const slots = new WordTable();
+  let slotTerm = new Int32Array(1024);
+  let slotWord = new Int32Array(1024);
   const jargon = new Set<string>();
   // Radix trees over terms and words, built the first time a prefix or a misspelling needs one, then kept current.
   let termTree: SearchableMap<true> | undefined;
@@ -180,28 +187,36 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     lengths.set(data.lengths);
     for (let f = 0; f < 3; f++) totals[f] = data.totals[f]!;
     live = data.ids.length;
-    data.terms.forEach((term, i) => terms.set(term, { term, lists: data.lists[i]!, df: data.df[i]!, stamp: 0, tf: [0, 0, 0] }));
-    data.vocabulary.forEach((word, i) => vocab.set(word, { word, count: data.vocabularyCounts[i]! }));
+    data.terms.forEach((term, i) => {
+      const entry: Term = { term, n: termList.length, lists: data.lists[i]!, df: data.df[i]! };
+      termList.push(entry);
+      terms.set(term, entry);
+    });
+    data.vocabulary.forEach((word, i) => wordNumber(word, data.vocabularyCounts[i]!));
     for (const t of data.jargon) jargon.add(t);
   }
 
-  const termEntry = (term: string): Term => {
+  /** The number of `term`, a new one for a term not seen before. */
+  const termNumber = (term: string): number => {
     let entry = terms.get(term);
     if (!entry) {
-      entry = { term, lists: [null, null, null], df: 0, stamp: 0, tf: [0, 0, 0] };
+      entry = { term, n: termList.length, lists: [null, null, null], df: 0 };
+      termList.push(entry);
       terms.set(term, entry);
     }
-    return entry;
+    return entry.n;
   };
 
-  const wordCount = (word: string): WordCount => {
-    let entry = vocab.get(word);
-    if (!entry) {
-      entry = { word, count: 0 };
-      vocab.set(word, entry);
+  /** The number of vocabulary word `word`, a new one (at `count`) for a word not seen before. */
+  function wordNumber(word: string, count = 0): number {
+    let n = vocab.get(word);
+    if (n === undefined) {
+      n = wordList.length;
+      vocab.set(word, n);
+      wordList.push({ word, count });
     }
-    return entry;
-  };
+    return n;
+  }
 
   const countWord = (entry: WordCount, by: number) => {
     const before = entry.count;
@@ -218,63 +233,94 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     }
   };
 
-  // What one article contributes, gathered by `collect`: its terms with per-field counts kept on the terms
-  // themselves (the stamp says whose counts they are), its distinct terms per field, and its words.
+  // What one article contributes, gathered by `collect`: its terms (numbers in `found`) with per-field counts in
+  // `termTf` (`termStamp` says which article they are of), its distinct terms per field, and its vocabulary words
+  // (numbers in `used`, counts in `wordTf`).
   let stamp = 0;
   let field = 0;
-  let found: Term[] = [];
-  let words: WordCount[] = [];
+  let termStamp = new Int32Array(1024);
+  let termTf = new Int32Array(3 * 1024);
+  let wordStamp = new Int32Array(1024);
+  let wordTf = new Int32Array(1024);
+  const found = new NumberList();
+  const used = new NumberList();
   const distinct = [0, 0, 0];
 
-  const countTerm = (entry: Term) => {
-    if (entry.stamp !== stamp) {
-      entry.stamp = stamp;
-      entry.tf[0] = entry.tf[1] = entry.tf[2] = 0;
-      found.push(entry);
+  const countTerm = (t: number) => {
+    if (t >= termStamp.length) {
+      termStamp = grown(termStamp, t + 1);
+      termTf = grown(termTf, 3 * (t + 1));
     }
-    if (entry.tf[field] === 0) distinct[field] = distinct[field]! + 1;
-    entry.tf[field] = entry.tf[field]! + 1;
+    if (termStamp[t] !== stamp) {
+      termStamp[t] = stamp;
+      termTf[3 * t] = termTf[3 * t + 1] = termTf[3 * t + 2] = 0;
+      found.push(t);
+    }
+    const at = 3 * t + field;
+    if (termTf[at] === 0) distinct[field] = distinct[field]! + 1;
+    termTf[at] = termTf[at]! + 1;
   };
 
-  const visit = (surface: string, _start: number, _end: number, phraseTerms: readonly string[] | null) => {
-    if (phraseTerms) {
-      for (const term of phraseTerms) countTerm(termEntry(term));
-      const word = field === 1 ? vocabularyWord(surface) : null;
-      if (word) words.push(wordCount(word));
-      return;
+  const countVocabulary = (w: number) => {
+    if (w >= wordStamp.length) {
+      wordStamp = grown(wordStamp, w + 1);
+      wordTf = grown(wordTf, w + 1);
     }
-    let slot = slots.get(surface);
-    if (!slot) {
-      const term = termOf(surface);
-      const word = term ? vocabularyWord(surface) : null;
-      slot = { term: term ? termEntry(term) : null, word: word ? wordCount(word) : null };
-      slots.set(detached(surface), slot);
+    if (wordStamp[w] !== stamp) {
+      wordStamp[w] = stamp;
+      wordTf[w] = 0;
+      used.push(w);
     }
-    if (!slot.term) return;
-    countTerm(slot.term);
+    wordTf[w] = wordTf[w]! + 1;
+  };
+
+  const visitPhrase = (surface: string, _start: number, _end: number, phraseTerms: readonly string[]) => {
+    for (const term of phraseTerms) countTerm(termNumber(term));
+    const word = field === 1 ? vocabularyWord(surface) : null;
+    if (word) countVocabulary(wordNumber(word));
+  };
+
+  const visitWord = (text: string, start: number, end: number) => {
+    const before = slots.size;
+    const slot = slots.intern(text, start, end);
+    if (slot === before) {
+      // A written word not seen before: what it means is worked out once.
+      const written = slots.word(slot);
+      const term = termOf(written);
+      const word = term ? vocabularyWord(written) : null;
+      if (slot >= slotTerm.length) {
+        slotTerm = grown(slotTerm, slot + 1);
+        slotWord = grown(slotWord, slot + 1);
+      }
+      slotTerm[slot] = term ? termNumber(term) : -1;
+      slotWord[slot] = word ? wordNumber(word) : -1;
+    }
+    const t = slotTerm[slot]!;
+    if (t < 0) return;
+    countTerm(t);
     // The vocabulary takes the body's words here and all of the title's words in `collect`, once per use.
-    if (field === 1 && slot.word) words.push(slot.word);
+    if (field === 1 && slotWord[slot]! >= 0) countVocabulary(slotWord[slot]!);
   };
 
-  const collect = (article: Article) => {
+  const collect = (article: IndexedArticle) => {
     stamp++;
-    found = [];
-    words = [];
+    found.length = 0;
+    used.length = 0;
     distinct[0] = distinct[1] = distinct[2] = 0;
     field = 0;
-    scan(article.title, visit);
+    scanSpans(article.title, visitWord, visitPhrase);
     field = 1;
-    scan(article.body, visit);
+    scanSpans(article.body, visitWord, visitPhrase);
     field = 2;
-    for (const j of article.jurisdictions) countTerm(termEntry(jurisdictionByName(j)?.token ?? fold(j)));
-    for (const topic of article.topics) for (const term of analyze(topic.replace(/-/g, " "))) countTerm(termEntry(term));
+    for (const j of article.jurisdictions) countTerm(termNumber(jurisdictionByName(j)?.token ?? fold(j)));
+    for (const topic of article.topics) for (const term of analyze(topic.replace(/-/g, " "))) countTerm(termNumber(term));
     for (const w of article.title.split(/[^\p{L}]+/u)) {
       const word = vocabularyWord(w);
-      if (word) words.push(wordCount(word));
+      if (word) countVocabulary(wordNumber(word));
     }
   };
 
-  const insert = (article: Article) => {
+  const insert = (article: IndexedArticle) => {
     const doc = ids.length;
     ensureCapacity(doc + 1);
     ids.push(article.id);
@@ -288,12 +334,17 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
       lengths[doc * 3 + f] = distinct[f]!;
       totals[f] = totals[f]! + distinct[f]!;
     }
-    for (const entry of found) {
+    for (let i = 0; i < found.length; i++) {
+      const t = found.items[i]!;
+      const entry = termList[t]!;
       if (entry.df === 0) termTree?.set(entry.term, true);
       entry.df++;
-      for (let f = 0; f < 3; f++) if (entry.tf[f]! > 0) (entry.lists[f] ??= new PostingList()).push(doc, entry.tf[f]!);
+      for (let f = 0; f < 3; f++) {
+        const tf = termTf[3 * t + f]!;
+        if (tf > 0) (entry.lists[f] ??= new PostingList()).push(doc, tf);
+      }
     }
-    for (const word of words) countWord(word, 1);
+    for (let i = 0; i < used.length; i++) countWord(wordList[used.items[i]!]!, wordTf[used.items[i]!]!);
   };
 
   /** Takes a document out of the live set (its postings stay until the next save); false when not indexed. */
@@ -309,18 +360,20 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     return true;
   };
 
-  const discard = (article: Article) => {
+  const discard = (article: IndexedArticle) => {
     if (!drop(article.id)) return;
     collect(article);
-    for (const entry of found) {
+    for (let i = 0; i < found.length; i++) {
+      const t = found.items[i]!;
+      const entry = termList[t]!;
       for (let f = 0; f < 3; f++) {
         const list = entry.lists[f];
-        if (entry.tf[f]! > 0 && list) list.live = Math.max(0, list.live - 1);
+        if (termTf[3 * t + f]! > 0 && list) list.live = Math.max(0, list.live - 1);
       }
       entry.df = Math.max(0, entry.df - 1);
       if (entry.df === 0) termTree?.delete(entry.term);
     }
-    for (const word of words) countWord(word, -1);
+    for (let i = 0; i < used.length; i++) countWord(wordList[used.items[i]!]!, -wordTf[used.items[i]!]!);
   };
 
   const completions = (prefix: string): Array<[string, number]> => {
@@ -519,7 +572,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     get vocabulary() {
       if (!wordTree) {
         wordTree = new SearchableMap<WordCount>();
-        for (const [word, entry] of vocab) if (entry.count > 0) wordTree.set(word, entry);
+        for (const entry of wordList) if (entry.count > 0) wordTree.set(entry.word, entry);
       }
       return wordTree;
     },
@@ -542,7 +595,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
         liveLengths.set(lengths.subarray(doc * 3, doc * 3 + 3), n * 3);
       });
       const liveTerms = [...terms].filter(([, entry]) => entry.df > 0);
-      const liveWords = [...vocab.values()].filter((w) => w.count > 0);
+      const liveWords = wordList.filter((w) => w.count > 0);
       return encodeIndex({
         format: INDEX_FORMAT,
         ids: liveIds,
@@ -611,4 +664,22 @@ function heapReplaceTop(docs: number[], scores: number[], doc: number, score: nu
   }
   docs[i] = doc;
   scores[i] = score;
+}
+
+/** A growable list of non-negative integers in a typed array: scratch that is reused, not reallocated. */
+class NumberList {
+  items = new Int32Array(256);
+  length = 0;
+
+  push(n: number): void {
+    if (this.length === this.items.length) this.items = grown(this.items, this.length + 1);
+    this.items[this.length++] = n;
+  }
+}
+
+/** A copy of `array` with room for at least `size` entries (doubling, so growth is amortised). */
+function grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(Math.max(size, array.length * 2));
+  bigger.set(array);
+  return bigger;
 }
