@@ -19,6 +19,7 @@ import { createPrivacy, type Privacy } from "./moderation/privacy.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { createArticleIndex, type ArticleIndex } from "./search/article-index.js";
 import { answerQuestion, summarize, type Answer, type ArticleSummary } from "./search/answer.js";
+import { startBackgroundIndex, type BackgroundIndex } from "./search/background-index.js";
 
 /** What {@link createCore} needs. Only the composition root wires real ones together. */
 export interface CoreDeps {
@@ -31,7 +32,17 @@ export interface CoreDeps {
   readonly logger?: Logger;
   /** The database was opened read-only: the index is built in memory and never saved. */
   readonly readonly?: boolean;
+  /**
+   * An ingest of at least this many bytes of files builds the search index in a worker thread, beside the parsing
+   * and storing, when it brings about as many articles as the index holds already. Default 8 MiB.
+   */
+  readonly indexInWorkerFromBytes?: number;
 }
+
+/** See {@link CoreDeps.indexInWorkerFromBytes}: smaller ingests are quicker without starting a worker. */
+const INDEX_IN_WORKER_FROM_BYTES = 8 * 1024 * 1024;
+/** Bytes of input per article, roughly, for guessing how many articles an ingest brings. */
+const BYTES_PER_ARTICLE = 3000;
 
 /** Longest question the bot takes, in characters. */
 export const MAX_QUESTION_LENGTH = 1000;
@@ -93,6 +104,8 @@ export function createCore(deps: CoreDeps): Core {
   const logger = deps.logger ?? silentLogger;
   let index: ArticleIndex | undefined;
   let indexVersion = -1;
+  /** While a large ingest runs: the index being built in a worker, which changes go to instead of `index`. */
+  let background: BackgroundIndex | undefined;
   let covered: Set<string> | undefined;
   let chats: ChatSettingsStore | undefined;
   let moderation: Core["moderation"] | undefined;
@@ -137,12 +150,13 @@ export function createCore(deps: CoreDeps): Core {
     return index;
   };
 
-  const save = () => {
+  /** Saves the index (or `bytes`, the index already encoded). */
+  const save = (bytes?: Uint8Array) => {
     if (!index || deps.readonly) return;
     try {
       store.db
         .prepare("INSERT INTO search_index (name, store_version, data) VALUES ('articles', ?, ?) ON CONFLICT (name) DO UPDATE SET store_version = excluded.store_version, data = excluded.data")
-        .run(indexVersion, index.toBytes());
+        .run(indexVersion, bytes ?? index.toBytes());
     } catch (error) {
       // The saved index is only a cache: a read-only or full disk costs a rebuild at the next start, nothing more.
       logger.warn({ err: error }, "the search index could not be saved; it will be rebuilt at the next start");
@@ -155,11 +169,45 @@ export function createCore(deps: CoreDeps): Core {
     if (!change || change.toVersion === change.fromVersion || !index) return;
     if (indexVersion !== change.fromVersion) {
       index = undefined;
+      background?.abort();
+      background = undefined;
       return;
     }
-    index.remove(change.removed);
-    index.add(change.upserted);
+    if (background) background.apply(change.removed, change.upserted);
+    else {
+      index.remove(change.removed);
+      index.add(change.upserted);
+    }
     indexVersion = change.toVersion;
+  };
+
+  /** Moves index work to a worker for an ingest of `bytes` of files, when that many articles make it worth it. */
+  const considerBackground = (bytes: number) => {
+    if (!index || background || deps.readonly || bytes < (deps.indexInWorkerFromBytes ?? INDEX_IN_WORKER_FROM_BYTES)) return;
+    // The worker starts from the index as it is: worth it only when the ingest brings about as much again.
+    if (bytes / BYTES_PER_ARTICLE < index.size) return;
+    try {
+      background = startBackgroundIndex(index.size > 0 ? index.toBytes() : undefined);
+    } catch (error) {
+      logger.warn({ err: error }, "the search index cannot be built in a worker; building it here");
+    }
+  };
+
+  /** Takes the index back from the worker; when that fails, builds it here, so the ingest still leaves it saved. */
+  const finishBackground = () => {
+    const building = background!;
+    background = undefined;
+    const started = performance.now();
+    try {
+      const { index: built, bytes } = building.finish();
+      index = built;
+      save(bytes);
+      logger.info({ articles: built.size, waitedMs: Math.round(performance.now() - started) }, "search index built in a worker");
+    } catch (error) {
+      logger.warn({ err: error }, "the search index could not be built in a worker; building it here");
+      index = undefined;
+      currentIndex();
+    }
   };
 
   /** Runs writes with the index following them, and saves it once at the end. */
@@ -168,15 +216,28 @@ export function createCore(deps: CoreDeps): Core {
     // it is saved with them; otherwise the first question after a large ingest would wait for a whole build.
     currentIndex();
     const before = indexVersion;
-    const result = work();
+    let result: T;
+    try {
+      result = work();
+    } catch (error) {
+      if (background) {
+        // What was committed before the failure is in the store; the index is rebuilt from it when next needed.
+        background.abort();
+        background = undefined;
+        index = undefined;
+      }
+      throw error;
+    }
+    if (background) finishBackground();
     // The whole index is rewritten when saved: only when this work changed it (a poll with nothing new does not).
-    if (index && indexVersion !== before) save();
+    else if (index && indexVersion !== before) save();
     return result;
   };
 
   const ingest = (paths: readonly string[], origin: "user" | "bundled", onProgress?: (done: number, total: number) => void) =>
     ingestPaths(store, paths, {
       origin,
+      onFiles: (_files, bytes) => considerBackground(bytes),
       onChange: follow,
       storeFeedItems: (drafts) => storeFeedItems(store, drafts, { onChange: follow }),
       ...(origin === "bundled" && deps.bundledDir ? { bundledRoot: deps.bundledDir } : {}),

@@ -381,6 +381,30 @@ describe("ingest", () => {
     const report = core.ingest([writeFiles(tempDir(), { "nigeria.json": NIGERIA_JSON, "empty.md": "" })]);
     expect(report).toEqual({ added: 1, updated: 0, unchanged: 0, rejected: [{ path: expect.stringMatching(/empty\.md$/), reason: "empty file" }] });
   });
+
+  it("builds the index of a large ingest in a worker thread, saved and answering as one built here", () => {
+    const logged: string[] = [];
+    const logger = { debug() {}, info: (_: object, msg?: string) => logged.push(`info ${msg}`), warn: (_: object, msg?: string) => logged.push(`warn ${msg}`), error() {} };
+    const files = writeFiles(tempDir(), { "thai.json": THAI_JSON, "swiss.md": SWISS_MD, "korea.txt": KOREA_TXT, "nigeria.json": NIGERIA_JSON, "canada.txt": CANADA_TXT });
+    const store = openTempStore();
+    // Any ingest counts as large here; in use, one of 8 MiB or more does.
+    const core = createCore({ store, logger, indexInWorkerFromBytes: 1 });
+    expect(core.ingest([files]).added).toBe(5);
+
+    expect(logged).toContain("info search index built in a worker");
+    expect(logged.filter((line) => line.startsWith("warn"))).toEqual([]);
+    expect(core.searchReady()).toBe(true);
+    expect(savedIndexVersion(store)).toBe(store.version());
+    const here = createCore({ store: openTempStore(), indexInWorkerFromBytes: Infinity });
+    here.ingest([files]);
+    for (const question of [THAI_QUESTION, "did Nigeria lift its crypto banking ban?", "bitcoin ETF in Canada"]) {
+      expect(citedIds(core, question)).toEqual(citedIds(here, question));
+      expect(citedIds(core, question).length).toBeGreaterThan(0);
+    }
+    const saves = countIndexSaves(store);
+    expect(citedIds(secondProcess(store).core, "did Nigeria lift its crypto banking ban?")).toContain(idOf(store, "Nigeria"));
+    expect(saves()).toBe(0);
+  });
 });
 
 describe("moveChat", () => {

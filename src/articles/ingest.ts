@@ -36,6 +36,8 @@ export interface IngestOptions {
    * their text, so an edited article in a new release updates the stored one, and a removal stays removed.
    */
   readonly bundledRoot?: string;
+  /** Called once the files are found, before any is read: how many there are and their total size in bytes. */
+  readonly onFiles?: (files: number, bytes: number) => void;
   /** Called after each file with how many files are done and how many there are. */
   readonly onProgress?: (done: number, total: number) => void;
   /** Called with every committed batch, so the search index can follow. */
@@ -57,8 +59,10 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
   const identities = new Set<string>();
   const seen = new Map<string, { path: string; hash: string }>();
   const files: string[] = [];
+  const sizes: number[] = [];
   const visited = new Set<string>();
-  for (const input of inputs) collectFiles(input, files, report, true, visited);
+  for (const input of inputs) collectFiles(input, { files, sizes }, report, true, visited);
+  options.onFiles?.(files.length, sizes.reduce((sum, size) => sum + size, 0));
 
   let pending: ArticleRecord[] = [];
   const flush = () => {
@@ -110,7 +114,13 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
   return { ...report, identities, addedIds };
 }
 
-function collectFiles(input: string, files: string[], report: IngestReport, explicit: boolean, visited = new Set<string>()): void {
+/** Files found so far, each with its size in bytes. */
+interface FoundFiles {
+  readonly files: string[];
+  readonly sizes: number[];
+}
+
+function collectFiles(input: string, found: FoundFiles, report: IngestReport, explicit: boolean, visited = new Set<string>()): void {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(input);
@@ -136,13 +146,13 @@ function collectFiles(input: string, files: string[], report: IngestReport, expl
       report.rejected.push({ path: input, reason: "cannot list this folder (permission denied?)" });
       return;
     }
-    const before = files.length;
+    const before = found.files.length;
     const rejectedBefore = report.rejected.length;
     for (const entry of entries) {
       if (entry.startsWith(".")) continue;
-      collectFiles(path.join(input, entry), files, report, false, visited);
+      collectFiles(path.join(input, entry), found, report, false, visited);
     }
-    if (explicit && files.length === before && report.rejected.length === rejectedBefore) {
+    if (explicit && found.files.length === before && report.rejected.length === rejectedBefore) {
       report.rejected.push({ path: input, reason: `no article files (${ARTICLE_EXTENSIONS.join(", ")}) in this folder` });
     }
     return;
@@ -161,7 +171,8 @@ function collectFiles(input: string, files: string[], report: IngestReport, expl
     report.rejected.push({ path: input, reason: `file too large (${Math.round(stat.size / 1024 / 1024)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB)` });
     return;
   }
-  files.push(input);
+  found.files.push(input);
+  found.sizes.push(stat.size);
 }
 
 type Parsed = { path: string; draft: ArticleDraft; fromFeed?: boolean } | { path: string; error: string };

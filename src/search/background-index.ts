@@ -1,0 +1,127 @@
+import fs from "node:fs";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { type ArticleIndex, createArticleIndex, type IndexedArticle } from "./article-index.js";
+
+/** What the main thread sends to the index worker. */
+export type IndexWorkerMessage =
+  | { readonly type: "start"; readonly saved: Uint8Array | undefined }
+  | { readonly type: "change"; readonly removed: readonly IndexedArticle[]; readonly upserted: readonly IndexedArticle[] }
+  | { readonly type: "finish" };
+
+/** What the index worker sends back: the finished index, or why it could not build it. */
+export type IndexWorkerReply = { readonly bytes: Uint8Array } | { readonly error: string };
+
+/**
+ * An index being built on a second core while this thread goes on storing articles. Every method is synchronous:
+ * an ingest stays one synchronous call, and the changes reach the index in the order they were committed.
+ */
+export interface BackgroundIndex {
+  /** Applies one store change, as {@link ArticleIndex.remove} then {@link ArticleIndex.add}. */
+  apply(removed: readonly IndexedArticle[], upserted: readonly IndexedArticle[]): void;
+  /**
+   * Waits for the worker to apply every change, and returns the index with its bytes (to save as they are).
+   * Throws when the worker failed or stopped answering; the caller then builds the index itself.
+   */
+  finish(): { index: ArticleIndex; bytes: Uint8Array };
+  /** Stops the worker without waiting for it (after a failed ingest). */
+  abort(): void;
+}
+
+/** Options of {@link startBackgroundIndex}. */
+export interface BackgroundIndexOptions {
+  /** Changes the worker may lag behind before `apply` waits for it: bounds the memory of queued articles. */
+  readonly maxAhead?: number;
+  /** How long to wait without the worker handling a message before giving up on it. */
+  readonly stallMs?: number;
+}
+
+const MAX_AHEAD = 8;
+const STALL_MS = 60_000;
+
+/**
+ * Starts building an index in a worker thread, from `saved` (an index's bytes) or empty. Worth it for large
+ * ingests: analysing text is most of the cost of storing an article, and on a second core it runs beside the
+ * parsing, inference and SQLite writes of this thread.
+ */
+export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundIndexOptions = {}): BackgroundIndex {
+  const maxAhead = options.maxAhead ?? MAX_AHEAD;
+  const stallMs = options.stallMs ?? STALL_MS;
+  const entry = indexWorkerEntry();
+  if (!entry) throw new Error("the index worker is not built (run `npm run build`)");
+  const handled = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(entry, { workerData: { port: port2, handled }, transferList: [port2] });
+  // An ingest is synchronous, so the worker never needs this thread's event loop; nor may it keep a process alive.
+  worker.unref();
+  port1.unref();
+  let sent = 0;
+  let done = false;
+
+  const send = (message: IndexWorkerMessage, transfer: ArrayBuffer[] = []) => {
+    if (done) throw new Error("the background index is already finished");
+    port1.postMessage(message, transfer);
+    sent++;
+  };
+
+  /** Blocks until the worker has handled all but `lag` of the messages sent; throws when it stops handling them. */
+  const waitFor = (lag: number) => {
+    for (;;) {
+      const seen = Atomics.load(handled, 0);
+      if (sent - seen <= lag) return;
+      if (Atomics.wait(handled, 0, seen, stallMs) === "timed-out" && Atomics.load(handled, 0) === seen) {
+        throw new Error(`the index worker handled nothing for ${Math.round(stallMs / 1000)} s (out of memory, or stopped)`);
+      }
+    }
+  };
+
+  const stop = () => {
+    done = true;
+    port1.close();
+    void worker.terminate();
+  };
+
+  // A copy of the saved bytes goes to the worker, so the caller's array stays usable.
+  const start = saved ? saved.slice() : undefined;
+  send({ type: "start", saved: start }, start ? [start.buffer as ArrayBuffer] : []);
+
+  return {
+    apply(removed, upserted) {
+      if (removed.length === 0 && upserted.length === 0) return;
+      send({ type: "change", removed: removed.map(indexed), upserted: upserted.map(indexed) });
+      waitFor(maxAhead);
+    },
+    finish() {
+      try {
+        send({ type: "finish" });
+        waitFor(0);
+        for (let received = receiveMessageOnPort(port1); received; received = receiveMessageOnPort(port1)) {
+          const reply = received.message as IndexWorkerReply;
+          if ("error" in reply) throw new Error(`the index worker failed: ${reply.error}`);
+          return { index: createArticleIndex(reply.bytes), bytes: reply.bytes };
+        }
+        throw new Error("the index worker finished without sending the index");
+      } finally {
+        stop();
+      }
+    },
+    abort: () => {
+      if (!done) stop();
+    },
+  };
+}
+
+/** Only what the index reads, so copying an article to the worker costs no more than it must. */
+function indexed(article: IndexedArticle): IndexedArticle {
+  const { id, title, body, publishedAt, jurisdictions, topics, relevant } = article;
+  return { id, title, body, publishedAt, jurisdictions, topics, relevant };
+}
+
+/**
+ * The worker's module, or `undefined` when there is none to start. Built, it is index-worker.js beside this file.
+ * Run from the TypeScript source (tests, `tsx`), it is the built one in dist/: Node 20 cannot load TypeScript in
+ * a worker thread, and `npm test` and `npm run bench` build first.
+ */
+export function indexWorkerEntry(): URL | undefined {
+  const entry = import.meta.url.endsWith(".ts") ? new URL("../../dist/src/search/index-worker.js", import.meta.url) : new URL("./index-worker.js", import.meta.url);
+  return fs.existsSync(entry) ? entry : undefined;
+}

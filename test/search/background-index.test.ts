@@ -1,0 +1,78 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { analyze } from "../../src/search/analyzer.js";
+import { createArticleIndex, type ArticleIndex, type IndexedArticle } from "../../src/search/article-index.js";
+import { indexWorkerEntry, startBackgroundIndex } from "../../src/search/background-index.js";
+
+const article = (id: string, title: string, body: string, jurisdictions: string[] = []): IndexedArticle => ({
+  id,
+  title,
+  body,
+  publishedAt: "2023-05-01",
+  jurisdictions,
+  topics: [],
+  relevant: true,
+});
+
+const EU = article("eu", "EU adopts MiCA rules for stablecoin issuers", "The regulation sets reserve rules for stablecoin issuers and licences for exchanges.", ["European Union"]);
+const JP = article("jp", "Japan passes stablecoin law", "Only banks and trust companies may issue stablecoins, the new law says.", ["Japan"]);
+const CN = article("cn", "China bans crypto trading", "The central bank said all crypto trading and mining is illegal.", ["China"]);
+const US = article("us", "SEC approves spot bitcoin ETFs", "The commission approved eleven exchange-traded products that hold bitcoin.", ["United States"]);
+const CN_LATER = article("cn", "China bans crypto mining too", "Mining is now illegal everywhere in China, the state council said.", ["China"]);
+
+/** What a search for `question` returns: ids and scores, in order. */
+const hits = (index: ArticleIndex, question: string) => index.search(analyze(question).map((term) => ({ term, weight: 1 }))).map((h) => [h.id, h.score]);
+
+const QUESTIONS = ["stablecoin issuers", "is crypto mining illegal in china", "bitcoin etf", "exchanges"];
+
+beforeAll(() => {
+  // `npm test` builds first; a bare `vitest` run after a fresh clone has no worker to start.
+  if (!indexWorkerEntry()) throw new Error("The index worker is not built: run `npm run build` (npm test does) before these tests.");
+});
+
+describe("startBackgroundIndex", () => {
+  it("builds in a worker the very index this thread builds from the same changes", () => {
+    const here = createArticleIndex();
+    here.add([EU, JP, CN]);
+    here.remove([CN]);
+    here.add([CN_LATER, US]);
+
+    const background = startBackgroundIndex();
+    background.apply([], [EU, JP, CN]);
+    background.apply([CN], [CN_LATER, US]);
+    const { index, bytes } = background.finish();
+
+    expect(Buffer.from(bytes)).toEqual(Buffer.from(here.toBytes()));
+    expect(index.size).toBe(4);
+    for (const question of QUESTIONS) expect(hits(index, question)).toEqual(hits(here, question));
+    expect(hits(index, "china mining")[0]![0]).toBe("cn");
+  });
+
+  it("goes on from a saved index, and leaves the caller's bytes as they were", () => {
+    const saved = createArticleIndex();
+    saved.add([EU, JP]);
+    const bytes = saved.toBytes();
+    const copy = Buffer.from(bytes);
+
+    const background = startBackgroundIndex(bytes);
+    background.apply([], [CN, US]);
+    const { index } = background.finish();
+
+    const here = createArticleIndex(bytes);
+    here.add([CN, US]);
+    expect(Buffer.from(bytes)).toEqual(copy);
+    for (const question of QUESTIONS) expect(hits(index, question)).toEqual(hits(here, question));
+  });
+
+  it("says why when the worker cannot build the index, so the caller builds it instead", () => {
+    const background = startBackgroundIndex(new TextEncoder().encode("not an index"));
+    background.apply([], [EU]);
+    expect(() => background.finish()).toThrow(/the index worker failed: .+/);
+  });
+
+  it("refuses changes after it finished, instead of losing them", () => {
+    const background = startBackgroundIndex();
+    background.apply([], [EU]);
+    background.finish();
+    expect(() => background.apply([], [JP])).toThrow(/already finished/);
+  });
+});
