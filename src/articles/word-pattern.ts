@@ -28,12 +28,20 @@ export interface PhraseMatch {
 export interface WholeWordMatcher {
   /** Every match, left to right: the same as `[...text.matchAll(wholeWordPattern(phrases, flags))]`. */
   matchAll(text: string): PhraseMatch[];
+  /**
+   * The match that starts at `index`, as the regex finds it there (none after a letter or digit): the one `matchAll`
+   * finds when no earlier match covers `index`. For callers that walk the words themselves and try phrases where
+   * they start.
+   */
+  matchAt(text: string, index: number): PhraseMatch | undefined;
 }
 
 /** Several lists of phrases found in one pass: each list's matches as if it were searched alone. */
 export interface WholeWordMatchers {
   /** The matches of each list, in the order the lists were given. */
   matchAll(text: string): PhraseMatch[][];
+  /** List number `list`'s match starting at `index` (see {@link WholeWordMatcher.matchAt}). */
+  matchAt(text: string, index: number, list: number): PhraseMatch | undefined;
 }
 
 /**
@@ -43,14 +51,17 @@ export interface WholeWordMatchers {
  */
 export function wholeWordMatcher(phrases: readonly string[], flags = "i"): WholeWordMatcher {
   const matchers = wholeWordMatchers([phrases], flags);
-  return { matchAll: (text) => matchers.matchAll(text)[0]! };
+  return { matchAll: (text) => matchers.matchAll(text)[0]!, matchAt: (text, index) => matchers.matchAt(text, index, 0) };
 }
 
 /** Builds {@link WholeWordMatchers}: one pass over a text finds the matches of every list. */
 export function wholeWordMatchers(lists: ReadonlyArray<readonly string[]>, flags = "i"): WholeWordMatchers {
   // Built on first use: a command that never reads an article's text does not pay for the automaton.
   let matchers: WholeWordMatchers | undefined;
-  return { matchAll: (text) => (matchers ??= buildMatchers(lists, flags)).matchAll(text) };
+  return {
+    matchAll: (text) => (matchers ??= buildMatchers(lists, flags)).matchAll(text),
+    matchAt: (text, index, list) => (matchers ??= buildMatchers(lists, flags)).matchAt(text, index, list),
+  };
 }
 
 /**
@@ -65,7 +76,17 @@ function buildMatchers(lists: ReadonlyArray<readonly string[]>, flags: string): 
   if (!few && ordered.every((list) => list.every(isExactInAutomaton))) return new PhraseAutomaton(ordered, flags);
   // Phrases the automaton cannot mirror exactly (none of regbot's lists) are left to the regex too.
   const patterns = lists.map((list) => wholeWordPattern(list, flags));
-  return { matchAll: (text) => patterns.map((pattern) => [...text.matchAll(pattern)].map((m) => ({ index: m.index, text: m[0], key: phraseKey(m[0]) }))) };
+  const sticky = lists.map((list) => new RegExp(wholeWordPattern(list, flags).source, `y${flags}u`));
+  const toMatch = (m: RegExpExecArray | RegExpMatchArray): PhraseMatch => ({ index: m.index!, text: m[0], key: phraseKey(m[0]) });
+  return {
+    matchAll: (text) => patterns.map((pattern) => [...text.matchAll(pattern)].map(toMatch)),
+    matchAt: (text, index, list) => {
+      const pattern = sticky[list]!;
+      pattern.lastIndex = index;
+      const m = pattern.exec(text);
+      return m ? toMatch(m) : undefined;
+    },
+  };
 }
 
 /** The order of the alternation: longest first, ties in the given order (the sort is stable). */
@@ -318,66 +339,96 @@ class PhraseAutomaton implements WholeWordMatchers {
     return cls;
   }
 
+  // Where the last `run` stopped: the position, the state, and the class of the character there (if it has one).
+  private stoppedAt = 0;
+  private stoppedIn = START;
+  private stoppedOn = NO_CLASS;
+
+  /**
+   * Runs the automaton from `p`, where no letter or digit stands before. Returns whether some phrase ends there at
+   * a word edge; if so, for each list, `best` holds its first alternative that does (-1 for none) and `end` where.
+   */
+  private run(text: string, p: number): boolean {
+    const { best, end, next, accept, width, classOf, lists, word } = this;
+    const n = text.length;
+    let state = START;
+    let q = p;
+    let matched = false;
+    let stop = NO_CLASS;
+    while (q < n) {
+      const unit = charCodeAt.call(text, q);
+      let cls = classOf[unit]!;
+      if (cls < 0) {
+        if (cls === NO_CLASS) break;
+        cls = this.classify(unit);
+        if (cls === NO_CLASS) break;
+      }
+      let following = next[state * width + cls]!;
+      if (following === DEAD) {
+        stop = cls;
+        break;
+      }
+      q++;
+      if (following < 0) {
+        following = -following;
+        if (q >= n || !word.hasCodePoint(codePointAt.call(text, q)!)) {
+          if (!matched) {
+            for (let list = 0; list < lists; list++) best[list] = -1;
+            matched = true;
+          }
+          for (let list = 0, row = following * lists; list < lists; list++) {
+            const alternative = accept[row + list]!;
+            if (alternative !== -1 && (best[list] === -1 || alternative < best[list]!)) {
+              best[list] = alternative;
+              end[list] = q;
+            }
+          }
+        }
+      }
+      state = following;
+    }
+    this.stoppedAt = q;
+    this.stoppedIn = state;
+    this.stoppedOn = stop;
+    return matched;
+  }
+
+  /** The match of list `list` that `run` found starting at `p`. */
+  private matchOf(text: string, p: number, list: number): PhraseMatch {
+    const written = slice.call(text, p, this.end[list]) as string;
+    // An ASCII text matches an ASCII phrase only letter for letter (up to case), so their keys agree.
+    const key = isAscii(written) ? this.asciiKeys[list]![this.best[list]!] : undefined;
+    return { index: p, text: written, key: key ?? phraseKey(written) };
+  }
+
+  matchAt(text: string, index: number, list: number): PhraseMatch | undefined {
+    if (index > 0 && this.word.hasCodePoint(codePointBefore(text, index))) return undefined;
+    return this.run(text, index) && this.best[list] !== -1 ? this.matchOf(text, index, list) : undefined;
+  }
+
   matchAll(text: string): PhraseMatch[][] {
     const lists = this.lists;
     const found: PhraseMatch[][] = [];
     for (let list = 0; list < lists; list++) found.push([]);
-    const { best, end, resume, next, accept, wordsOnly, width, classOf, wordClass } = this;
+    const { best, end, resume, wordsOnly, wordClass } = this;
     for (let list = 0; list < lists; list++) resume[list] = 0;
     const word = this.word;
     const wordUnits = word.units;
     const n = text.length;
     let p = 0;
     while (p < n) {
-      // No letter or digit stands before p, so a match can start here: run the automaton from p.
-      let state = START;
-      let q = p;
-      let matched = false;
-      // The class of the character the automaton stopped at, when it has one.
-      let stop = NO_CLASS;
-      while (q < n) {
-        const unit = charCodeAt.call(text, q);
-        let cls = classOf[unit]!;
-        if (cls < 0) {
-          if (cls === NO_CLASS) break;
-          cls = this.classify(unit);
-          if (cls === NO_CLASS) break;
-        }
-        let following = next[state * width + cls]!;
-        if (following === DEAD) {
-          stop = cls;
-          break;
-        }
-        q++;
-        if (following < 0) {
-          following = -following;
-          if (q >= n || !word.hasCodePoint(codePointAt.call(text, q)!)) {
-            if (!matched) {
-              for (let list = 0; list < lists; list++) best[list] = -1;
-              matched = true;
-            }
-            for (let list = 0, row = following * lists; list < lists; list++) {
-              const alternative = accept[row + list]!;
-              if (alternative !== -1 && (best[list] === -1 || alternative < best[list]!)) {
-                best[list] = alternative;
-                end[list] = q;
-              }
-            }
-          }
-        }
-        state = following;
-      }
-      if (matched) {
+      // No letter or digit stands before p, so a match can start here.
+      if (this.run(text, p)) {
         for (let list = 0; list < lists; list++) {
           if (best[list] !== -1 && p >= resume[list]!) {
-            const written = slice.call(text, p, end[list]) as string;
-            // An ASCII text matches an ASCII phrase only letter for letter (up to case), so their keys agree.
-            const key = isAscii(written) ? this.asciiKeys[list]![best[list]!] : undefined;
-            found[list]!.push({ index: p, text: written, key: key ?? phraseKey(written) });
+            found[list]!.push(this.matchOf(text, p, list));
             resume[list] = end[list]!;
           }
         }
       }
+      const q = this.stoppedAt;
+      const state = this.stoppedIn;
+      const stop = this.stoppedOn;
 
       // On to the next position with no letter or digit before it. When the automaton read only letters and
       // digits (or nothing), the word goes on at least to q, and the class of the character at q may tell whether

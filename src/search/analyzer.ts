@@ -83,34 +83,55 @@ export function scanSpans(
   visitPhrase: (surface: string, start: number, end: number, phraseTerms: readonly string[]) => void,
 ): void {
   if (!phrases) setup();
-  const found = phrases!.matchAll(text);
-  let f = 0;
+  const matcher = phrases!;
+  // Phrases are tried where words start (not by a pass of their own over the text). A word inside a phrase is the
+  // phrase's; and, as `matchAll` reads them, no phrase starts inside the one before.
   let coveredUntil = -1;
+  let phrasesFrom = 0;
   const n = text.length;
   // The words: the matches of /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu, found by a loop over the text (the regex's
   // match objects cost more than the words).
   let p = 0;
   while (p < n) {
-    let width = codeUnitsAt(text, p);
-    if (!isLetterOrDigit(text, p, width)) {
+    // Most characters are known from the table at once; surrogates and first sights take the slow path.
+    const known = letterOrDigitUnits[charCodeAt.call(text, p) as number]!;
+    if (known === 1) {
+      p++;
+      continue;
+    }
+    let width = known === 2 ? 1 : codeUnitsAt(text, p);
+    if (known === 0 && !isLetterOrDigit(text, p, width)) {
       p += width;
       continue;
     }
     const start = p;
     p += width;
     for (;;) {
-      while (p < n && isLetterOrDigit(text, p, (width = codeUnitsAt(text, p)))) p += width;
+      while (p < n) {
+        const next = letterOrDigitUnits[charCodeAt.call(text, p) as number]!;
+        if (next === 2) p++;
+        else if (next === 1 || !isLetterOrDigit(text, p, (width = codeUnitsAt(text, p)))) break;
+        else p += width;
+      }
       // An apostrophe or dot between letters or digits joins them ("it's", "U.S").
       const unit = p + 1 < n ? charCodeAt.call(text, p) : 0;
       if ((unit === 0x27 || unit === 0x2019 || unit === 0x2e) && isLetterOrDigit(text, p + 1, (width = codeUnitsAt(text, p + 1)))) p += 1 + width;
       else break;
     }
-    // Phrases that start at or before this word come first; a word inside a phrase is the phrase's.
-    while (f < found.length && found[f]!.index <= start) coveredUntil = Math.max(coveredUntil, phraseAt(found[f++]!, visitPhrase));
     if (start < coveredUntil) continue;
+    if (start >= phrasesFrom) {
+      const phrase = matcher.matchAt(text, start);
+      if (phrase) {
+        phrasesFrom = phrase.index + phrase.text.length;
+        const end = phraseAt(phrase, visitPhrase);
+        if (end >= 0) {
+          coveredUntil = end;
+          continue;
+        }
+      }
+    }
     visitWord(text, start, p);
   }
-  while (f < found.length) phraseAt(found[f++]!, visitPhrase);
 }
 
 /** Visits one phrase match when it is a phrase with terms; returns where it ends (-1 when skipped). */

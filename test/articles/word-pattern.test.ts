@@ -96,6 +96,22 @@ describe("wholeWordMatcher", () => {
     }
   });
 
+  it.each([
+    ["the analyzer's phrases", analyzerPhrases, "i"],
+    ["odd phrases", oddPhrases, "i"],
+    ["case-sensitive jurisdiction names", jurisdictionCaseSensitive, ""],
+  ] as const)("finds in %s, at each place in a text, what the regex finds starting there", (_, phrases, flags) => {
+    const anchored = new RegExp(both(phrases, flags).regex.source, `y${flags}u`);
+    for (const text of texts([...phrases, ...oddPhrases], 300, 3)) {
+      for (let index = 0; index < text.length; index++) {
+        anchored.lastIndex = index;
+        const expected = anchored.exec(text);
+        const found = both(phrases, flags).matcher.matchAt(text, index);
+        expect(found && { index: found.index, text: found.text }, `${JSON.stringify(text)} at ${index}`).toEqual(expected ? { index, text: expected[0] } : undefined);
+      }
+    }
+  });
+
   it("leaves to the regex phrases an automaton cannot mirror (an apostrophe at the end)", () => {
     const phrases = ["investors'", "investors"];
     for (const text of ["the investors' money", "investors’ money", "investors money", "investors'"]) {
