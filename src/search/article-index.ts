@@ -7,7 +7,7 @@ import { PHRASES, RELATED, WORDS } from "./vocabulary.js";
 import { analyze, fold, memoizeWords, scanSpans, termOf } from "./analyzer.js";
 import { isEnglishWord } from "./english.js";
 import { decodeIndex, encodeIndex, type DecodedIndex } from "./index-file.js";
-import { PostingList } from "./postings.js";
+import { grown, PostingBatch, PostingList } from "./postings.js";
 import { WordTable } from "./word-table.js";
 
 /** Fields kept beside each indexed article, so filters need no database round trip. */
@@ -83,6 +83,8 @@ const PREFIX_WEIGHT = 0.6;
 const MAX_COMPLETIONS = 64;
 /** Past this many articles found, a search stops checking whether the remaining terms can be looked up instead of walked. */
 const PRUNE_CHECK_MAX = 20_000;
+/** Postings an `add` gathers before appending them to their lists: bounds its scratch memory (about 20 MB). */
+const MAX_BATCH_POSTINGS = 1 << 20;
 /** Query terms beyond this many are ignored (each has a bit in a match mask). */
 const MAX_QUERY_TERMS = 31;
 
@@ -102,8 +104,6 @@ interface Term {
   readonly n: number;
   /** Postings per field (title, body, tags); `null` where the term never occurs. */
   readonly lists: [PostingList | null, PostingList | null, PostingList | null];
-  /** Live articles with the term in any field. */
-  df: number;
 }
 
 /** One query term in one field, as a search walks it. */
@@ -146,6 +146,10 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
   /** Terms and vocabulary words by number. */
   const termList: Term[] = [];
   const wordList: WordCount[] = [];
+  /** Per term number: live articles with the term in any field. */
+  let termDf = new Int32Array(1024);
+  /** Postings of the articles being added, appended to their lists (key: term number × 3 + field) after each `add`. */
+  const batch = new PostingBatch();
   /**
    * Written words, each standing for a term and a vocabulary word (their numbers in `slotTerm` and `slotWord`, -1
    * for none): an article's words are looked up once each, and counted in typed arrays rather than objects
@@ -188,21 +192,31 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     for (let f = 0; f < 3; f++) totals[f] = data.totals[f]!;
     live = data.ids.length;
     data.terms.forEach((term, i) => {
-      const entry: Term = { term, n: termList.length, lists: data.lists[i]!, df: data.df[i]! };
+      const entry: Term = { term, n: termList.length, lists: data.lists[i]! };
       termList.push(entry);
       terms.set(term, entry);
+      if (entry.n >= termDf.length) termDf = grown(termDf, entry.n + 1);
+      termDf[entry.n] = data.df[i]!;
     });
     data.vocabulary.forEach((word, i) => wordNumber(word, data.vocabularyCounts[i]!));
     for (const t of data.jargon) jargon.add(t);
   }
 
+  const flushBatch = () => batch.flush((key) => (termList[Math.floor(key / 3)]!.lists[key % 3] ??= new PostingList()));
+
+  const dfOf = (term: string) => {
+    const entry = terms.get(term);
+    return entry ? termDf[entry.n]! : 0;
+  };
+
   /** The number of `term`, a new one for a term not seen before. */
   const termNumber = (term: string): number => {
     let entry = terms.get(term);
     if (!entry) {
-      entry = { term, n: termList.length, lists: [null, null, null], df: 0 };
+      entry = { term, n: termList.length, lists: [null, null, null] };
       termList.push(entry);
       terms.set(term, entry);
+      if (entry.n >= termDf.length) termDf = grown(termDf, entry.n + 1);
     }
     return entry.n;
   };
@@ -336,12 +350,11 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     }
     for (let i = 0; i < found.length; i++) {
       const t = found.items[i]!;
-      const entry = termList[t]!;
-      if (entry.df === 0) termTree?.set(entry.term, true);
-      entry.df++;
+      if (termDf[t] === 0) termTree?.set(termList[t]!.term, true);
+      termDf[t]!++;
       for (let f = 0; f < 3; f++) {
         const tf = termTf[3 * t + f]!;
-        if (tf > 0) (entry.lists[f] ??= new PostingList()).push(doc, tf);
+        if (tf > 0) batch.add(3 * t + f, doc, tf);
       }
     }
     for (let i = 0; i < used.length; i++) countWord(wordList[used.items[i]!]!, wordTf[used.items[i]!]!);
@@ -370,8 +383,8 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
         const list = entry.lists[f];
         if (termTf[3 * t + f]! > 0 && list) list.live = Math.max(0, list.live - 1);
       }
-      entry.df = Math.max(0, entry.df - 1);
-      if (entry.df === 0) termTree?.delete(entry.term);
+      termDf[t] = Math.max(0, termDf[t]! - 1);
+      if (termDf[t] === 0) termTree?.delete(entry.term);
     }
     for (let i = 0; i < used.length; i++) countWord(wordList[used.items[i]!]!, -wordTf[used.items[i]!]!);
   };
@@ -379,10 +392,10 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
   const completions = (prefix: string): Array<[string, number]> => {
     if (!termTree) {
       termTree = new SearchableMap<true>();
-      for (const [term, entry] of terms) if (entry.df > 0) termTree.set(term, true);
+      for (const [term, entry] of terms) if (termDf[entry.n]! > 0) termTree.set(term, true);
     }
     const found: Array<[string, number]> = [];
-    for (const term of termTree.atPrefix(prefix).keys()) if (term !== prefix) found.push([term, terms.get(term)?.df ?? 0]);
+    for (const term of termTree.atPrefix(prefix).keys()) if (term !== prefix) found.push([term, dfOf(term)]);
     return found.sort((a, b) => b[1] - a[1]).slice(0, MAX_COMPLETIONS);
   };
 
@@ -495,11 +508,16 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
 
   const index: ArticleIndex = {
     add(articles) {
-      for (const article of articles) {
-        // Re-adding an indexed id without removing its old version first: the old postings are dropped, but its
-        // counts cannot be taken back without its old text (the core always removes the old version first).
-        drop(article.id);
-        insert(article);
+      try {
+        for (const article of articles) {
+          // Re-adding an indexed id without removing its old version first: the old postings are dropped, but its
+          // counts cannot be taken back without its old text (the core always removes the old version first).
+          drop(article.id);
+          insert(article);
+          if (batch.size >= MAX_BATCH_POSTINGS) flushBatch();
+        }
+      } finally {
+        flushBatch();
       }
     },
     remove(articles) {
@@ -520,7 +538,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
         if (q.prefix) for (const [term] of completions(q.term)) expansions.push([term, (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * (term.length - q.term.length))]);
         for (const [term, factor] of expansions) {
           const entry = terms.get(term);
-          if (!entry || entry.df === 0) continue;
+          if (!entry || termDf[entry.n] === 0) continue;
           for (let f = 0; f < 3; f++) {
             const list = entry.lists[f];
             if (!list || list.live === 0) continue;
@@ -564,10 +582,10 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
       }
       return best.map((doc) => ids[doc]!);
     },
-    documentFrequency: (term) => terms.get(term)?.df ?? 0,
+    documentFrequency: dfOf,
     idf(term) {
       const n = Math.max(live, 1);
-      return Math.log(1 + n / ((terms.get(term)?.df ?? 0) + 0.5));
+      return Math.log(1 + n / (dfOf(term) + 0.5));
     },
     get vocabulary() {
       if (!wordTree) {
@@ -594,7 +612,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
         liveMetas.push(metas[doc]!);
         liveLengths.set(lengths.subarray(doc * 3, doc * 3 + 3), n * 3);
       });
-      const liveTerms = [...terms].filter(([, entry]) => entry.df > 0);
+      const liveTerms = [...terms].filter(([, entry]) => termDf[entry.n]! > 0);
       const liveWords = wordList.filter((w) => w.count > 0);
       return encodeIndex({
         format: INDEX_FORMAT,
@@ -603,7 +621,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
         lengths: liveLengths,
         totals: [...totals],
         terms: liveTerms.map(([term]) => term),
-        df: liveTerms.map(([, entry]) => entry.df),
+        df: liveTerms.map(([, entry]) => termDf[entry.n]!),
         lists: liveTerms.map(([, entry]) => entry.lists),
         renumber,
         vocabulary: liveWords.map((w) => w.word),
@@ -677,9 +695,3 @@ class NumberList {
   }
 }
 
-/** A copy of `array` with room for at least `size` entries (doubling, so growth is amortised). */
-function grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(Math.max(size, array.length * 2));
-  bigger.set(array);
-  return bigger;
-}

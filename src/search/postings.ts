@@ -20,20 +20,105 @@ export class PostingList {
     this.live = length;
   }
 
-  push(doc: number, tf: number): void {
-    if (this.length === this.docs.length) {
-      // Doubling keeps appends amortised O(1); a view of saved bytes is copied out the first time it grows.
-      const capacity = Math.max(4, this.length * 2);
-      const docs = new Uint32Array(capacity);
-      docs.set(this.docs.subarray(0, this.length));
-      const tfs = new Uint8Array(capacity);
-      tfs.set(this.tfs.subarray(0, this.length));
-      this.docs = docs;
-      this.tfs = tfs;
+  /** Appends the postings `docs[from…to)` with their term frequencies (already capped). */
+  append(docs: Uint32Array, tfs: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    if (this.length + n > this.docs.length) this.reserve(Math.max(this.length + n, this.length * 2));
+    this.docs.set(docs.subarray(from, to), this.length);
+    this.tfs.set(tfs.subarray(from, to), this.length);
+    this.length += n;
+    this.live += n;
+  }
+
+  private reserve(capacity: number): void {
+    // A view of saved bytes is copied out the first time it grows.
+    const docs = new Uint32Array(capacity);
+    docs.set(this.docs.subarray(0, this.length));
+    const tfs = new Uint8Array(capacity);
+    tfs.set(this.tfs.subarray(0, this.length));
+    this.docs = docs;
+    this.tfs = tfs;
+  }
+}
+
+/**
+ * Postings waiting to be appended to their lists, each list named by a number (its key). An article adds to a few
+ * hundred lists, and appending to a list costs a cache miss or two; a batch appends each list's postings at once,
+ * so a batch of articles touches each list once. Postings keep their order within a list.
+ */
+export class PostingBatch {
+  private keys = new Int32Array(4096);
+  private docs = new Uint32Array(4096);
+  private tfs = new Uint8Array(4096);
+  private length = 0;
+  /** Per key: postings waiting (during a batch), then where its postings end in the grouped arrays (while flushing). */
+  private counts = new Int32Array(1024);
+  /** Keys with postings waiting, in the order first seen. */
+  private waiting = new Int32Array(1024);
+  private waitingLength = 0;
+  private groupedDocs = new Uint32Array(0);
+  private groupedTfs = new Uint8Array(0);
+
+  get size(): number {
+    return this.length;
+  }
+
+  add(key: number, doc: number, tf: number): void {
+    if (this.length === this.keys.length) {
+      this.keys = grown(this.keys, this.length + 1);
+      this.docs = grown(this.docs, this.length + 1);
+      this.tfs = grown(this.tfs, this.length + 1);
     }
+    this.keys[this.length] = key;
     this.docs[this.length] = doc;
     this.tfs[this.length] = tf > 255 ? 255 : tf;
     this.length++;
-    this.live++;
+    if (key >= this.counts.length) this.counts = grown(this.counts, key + 1);
+    if (this.counts[key] === 0) {
+      if (this.waitingLength === this.waiting.length) this.waiting = grown(this.waiting, this.waitingLength + 1);
+      this.waiting[this.waitingLength++] = key;
+    }
+    this.counts[key]!++;
   }
+
+  /** Appends every waiting posting to `listOf(key)`, grouped by key (a counting sort, stable), and empties the batch. */
+  flush(listOf: (key: number) => PostingList): void {
+    const { keys, docs, tfs, counts, waiting, length, waitingLength } = this;
+    if (length === 0) return;
+    if (this.groupedDocs.length < length) {
+      this.groupedDocs = new Uint32Array(keys.length);
+      this.groupedTfs = new Uint8Array(keys.length);
+    }
+    const { groupedDocs, groupedTfs } = this;
+    // Each key's start in the grouped arrays, in the order keys were first seen.
+    let at = 0;
+    for (let w = 0; w < waitingLength; w++) {
+      const key = waiting[w]!;
+      const n = counts[key]!;
+      counts[key] = at;
+      at += n;
+    }
+    for (let i = 0; i < length; i++) {
+      const to = counts[keys[i]!]!++;
+      groupedDocs[to] = docs[i]!;
+      groupedTfs[to] = tfs[i]!;
+    }
+    let start = 0;
+    for (let w = 0; w < waitingLength; w++) {
+      const key = waiting[w]!;
+      const end = counts[key]!;
+      listOf(key).append(groupedDocs, groupedTfs, start, end);
+      counts[key] = 0;
+      start = end;
+    }
+    this.length = 0;
+    this.waitingLength = 0;
+  }
+}
+
+/** A copy of `array` with room for at least `size` entries, doubling at least, so that growing is amortised O(1). */
+export function grown<T extends Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(array: T, size: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2));
+  bigger.set(array);
+  return bigger;
 }
