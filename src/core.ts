@@ -150,16 +150,18 @@ export function createCore(deps: CoreDeps): Core {
     return index;
   };
 
-  /** Saves the index (or `bytes`, the index already encoded). */
-  const save = (bytes?: Uint8Array) => {
-    if (!index || deps.readonly) return;
+  /** Saves the index (or `bytes`, the index already encoded); false when it could not. */
+  const save = (bytes?: Uint8Array): boolean => {
+    if (!index || deps.readonly) return false;
     try {
       store.db
         .prepare("INSERT INTO search_index (name, store_version, data) VALUES ('articles', ?, ?) ON CONFLICT (name) DO UPDATE SET store_version = excluded.store_version, data = excluded.data")
         .run(indexVersion, bytes ?? index.toBytes());
+      return true;
     } catch (error) {
       // The saved index is only a cache: a read-only or full disk costs a rebuild at the next start, nothing more.
       logger.warn({ err: error }, "the search index could not be saved; it will be rebuilt at the next start");
+      return false;
     }
   };
 
@@ -199,10 +201,11 @@ export function createCore(deps: CoreDeps): Core {
     background = undefined;
     const started = performance.now();
     try {
-      const { index: built, bytes } = building.finish();
-      index = built;
-      save(bytes);
-      logger.info({ articles: built.size, waitedMs: Math.round(performance.now() - started) }, "search index built in a worker");
+      const bytes = building.finish();
+      // Saved, it is loaded when next needed, as a new process would load it: `regbot ingest` exits before that.
+      if (save(bytes)) index = undefined;
+      else index = createArticleIndex(bytes);
+      logger.info({ bytes: bytes.length, waitedMs: Math.round(performance.now() - started) }, "search index built in a worker");
     } catch (error) {
       logger.warn({ err: error }, "the search index could not be built in a worker; building it here");
       index = undefined;

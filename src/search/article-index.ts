@@ -4,7 +4,7 @@ import type { Article } from "../articles/article.js";
 import { JURISDICTIONS, jurisdictionByName } from "../articles/jurisdictions.js";
 import { TOPICS } from "../articles/topics.js";
 import { PHRASES, RELATED, WORDS } from "./vocabulary.js";
-import { analyze, fold, memoizeWords, scanSpans, termOf } from "./analyzer.js";
+import { analyze, detached, fold, memoizeWords, scanSpans, termOf } from "./analyzer.js";
 import { isEnglishWord } from "./english.js";
 import { decodeIndex, encodeIndex, type DecodedIndex } from "./index-file.js";
 import { grown, PostingBatch, PostingList } from "./postings.js";
@@ -202,6 +202,21 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     for (const t of data.jargon) jargon.add(t);
   }
 
+  // The term numbers of the tags field, by jurisdiction and by topic: the same few names recur in every article.
+  const jurisdictionTerms = new Map<string, number[]>();
+  const topicTerms = new Map<string, number[]>();
+  const tagTerms = (name: string, memo: Map<string, number[]>): number[] => {
+    let numbers = memo.get(name);
+    if (!numbers) {
+      const terms = memo === jurisdictionTerms ? [jurisdictionByName(name)?.token ?? fold(name)] : analyze(name.replace(/-/g, " "));
+      numbers = terms.map(termNumber);
+      // Names come from articles: a flood of distinct ones must not grow the memo without end.
+      if (memo.size >= 10_000) memo.clear();
+      memo.set(detached(name), numbers);
+    }
+    return numbers;
+  };
+
   const flushBatch = () => batch.flush((key) => (termList[Math.floor(key / 3)]!.lists[key % 3] ??= new PostingList()));
 
   const dfOf = (term: string) => {
@@ -326,8 +341,8 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     field = 1;
     scanSpans(article.body, visitWord, visitPhrase);
     field = 2;
-    for (const j of article.jurisdictions) countTerm(termNumber(jurisdictionByName(j)?.token ?? fold(j)));
-    for (const topic of article.topics) for (const term of analyze(topic.replace(/-/g, " "))) countTerm(termNumber(term));
+    for (const j of article.jurisdictions) for (const t of tagTerms(j, jurisdictionTerms)) countTerm(t);
+    for (const topic of article.topics) for (const t of tagTerms(topic, topicTerms)) countTerm(t);
     for (const w of article.title.split(/[^\p{L}]+/u)) {
       const word = vocabularyWord(w);
       if (word) countVocabulary(wordNumber(word));

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
-import { type ArticleIndex, createArticleIndex, type IndexedArticle } from "./article-index.js";
+import type { IndexedArticle } from "./article-index.js";
 
 /** What the main thread sends to the index worker. */
 export type IndexWorkerMessage =
@@ -19,10 +19,11 @@ export interface BackgroundIndex {
   /** Applies one store change, as {@link ArticleIndex.remove} then {@link ArticleIndex.add}. */
   apply(removed: readonly IndexedArticle[], upserted: readonly IndexedArticle[]): void;
   /**
-   * Waits for the worker to apply every change, and returns the index with its bytes (to save as they are).
-   * Throws when the worker failed or stopped answering; the caller then builds the index itself.
+   * Waits for the worker to apply every change, and returns the index as bytes: to save as they are, and to load
+   * with `createArticleIndex`. Throws when the worker failed or stopped answering; the caller then builds the
+   * index itself.
    */
-  finish(): { index: ArticleIndex; bytes: Uint8Array };
+  finish(): Uint8Array;
   /** Stops the worker without waiting for it (after a failed ingest). */
   abort(): void;
 }
@@ -97,7 +98,7 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
         for (let received = receiveMessageOnPort(port1); received; received = receiveMessageOnPort(port1)) {
           const reply = received.message as IndexWorkerReply;
           if ("error" in reply) throw new Error(`the index worker failed: ${reply.error}`);
-          return { index: createArticleIndex(reply.bytes), bytes: reply.bytes };
+          return reply.bytes;
         }
         throw new Error("the index worker finished without sending the index");
       } finally {

@@ -2,10 +2,18 @@
 // the changes the main thread sends, and hands back the finished index as bytes. Messages are handled in order;
 // after each one, the shared counter goes up, so the main thread can wait for it without an event loop.
 import { type MessagePort, workerData } from "node:worker_threads";
+import { analyze } from "./analyzer.js";
 import { type ArticleIndex, createArticleIndex } from "./article-index.js";
+import { isEnglishWord } from "./english.js";
 import type { IndexWorkerMessage, IndexWorkerReply } from "./background-index.js";
 
 const { port, handled } = workerData as { port: MessagePort; handled: Int32Array };
+
+// The first articles are still being parsed and stored on the main thread: the time to read the word list and
+// build the phrase automaton, which the first article added would otherwise wait for.
+isEnglishWord("");
+analyze("warm up");
+
 let index: ArticleIndex | undefined;
 let failed = false;
 

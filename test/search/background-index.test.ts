@@ -39,7 +39,8 @@ describe("startBackgroundIndex", () => {
     const background = startBackgroundIndex();
     background.apply([], [EU, JP, CN]);
     background.apply([CN], [CN_LATER, US]);
-    const { index, bytes } = background.finish();
+    const bytes = background.finish();
+    const index = createArticleIndex(bytes);
 
     expect(Buffer.from(bytes)).toEqual(Buffer.from(here.toBytes()));
     expect(index.size).toBe(4);
@@ -55,7 +56,7 @@ describe("startBackgroundIndex", () => {
 
     const background = startBackgroundIndex(bytes);
     background.apply([], [CN, US]);
-    const { index } = background.finish();
+    const index = createArticleIndex(background.finish());
 
     const here = createArticleIndex(bytes);
     here.add([CN, US]);
