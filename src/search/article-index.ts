@@ -122,6 +122,9 @@ const vocabularyWordOf = memoizeWords((written) => {
   return /^[a-z]{3,}$/.test(folded) ? folded : null;
 }, 500_000);
 
+/** Characters that no fold takes out (spaces, hyphens, apostrophes, dots): a word with one is never in the vocabulary. */
+const SEPARATOR = /[\s\-'’.]/;
+
 function vocabularyWord(written: string): string | null {
   return written.length < 3 ? null : vocabularyWordOf(written);
 }
@@ -305,7 +308,8 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
 
   const visitPhrase = (surface: string, _start: number, _end: number, phraseTerms: readonly string[]) => {
     for (const term of phraseTerms) countTerm(termNumber(term));
-    const word = field === 1 ? vocabularyWord(surface) : null;
+    // Most phrases are several words ("central bank"), which the vocabulary of single words never holds.
+    const word = field === 1 && !SEPARATOR.test(surface) ? vocabularyWord(surface) : null;
     if (word) countVocabulary(wordNumber(word));
   };
 

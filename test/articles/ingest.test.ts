@@ -242,6 +242,14 @@ describe("toRecord", () => {
     expect(report.rejected).toEqual([{ path: fifo, reason: "not a regular file (a pipe, socket or device)" }]);
   });
 
+  it("reads a UTF-8 file that starts with a byte-order mark, as editors on Windows save them", () => {
+    const json = JSON.stringify({ title: "Thailand bans crypto payments", body: "Shops may no longer accept crypto from April." });
+    const dir = writeFiles(tempDir(), { "thai.json": Buffer.from(`\ufeff${json}`, "utf8") });
+    const store = openTempStore();
+    expect(ingestPaths(store, [dir])).toMatchObject({ added: 1, rejected: [] });
+    expect(store.all()[0]!.title).toBe("Thailand bans crypto payments");
+  });
+
   it("reads a UTF-16 file that starts with a byte-order mark", () => {
     const text = `\ufeff${SWISS_MD}`;
     const dir = writeFiles(tempDir(), { "swiss.md": Buffer.from(text, "utf16le") });
