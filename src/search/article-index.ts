@@ -67,7 +67,25 @@ export interface ArticleIndex {
 /** A written word of the articles and how often it occurs (kept, at 0, after its last article goes). */
 export interface WordCount {
   readonly word: string;
-  count: number;
+  readonly count: number;
+}
+
+/** Counts of the vocabulary's words by number, in one typed array (replaced as it grows). */
+interface WordCounts {
+  values: Int32Array<ArrayBuffer>;
+}
+
+/** A vocabulary word whose count is read from the shared array: adding articles counts words without touching objects. */
+class CountedWord implements WordCount {
+  constructor(
+    readonly word: string,
+    private readonly n: number,
+    private readonly counts: WordCounts,
+  ) {}
+
+  get count(): number {
+    return this.counts.values[this.n]!;
+  }
 }
 
 /** Field order in postings and lengths; boosts as the answers were tuned with. */
@@ -149,6 +167,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
   /** Terms and vocabulary words by number. */
   const termList: Term[] = [];
   const wordList: WordCount[] = [];
+  const wordCounts: WordCounts = { values: new Int32Array(1024) };
   /** Per term number: live articles with the term in any field. */
   let termDf = new Int32Array(1024);
   /** Postings of the articles being added, appended to their lists (key: term number × 3 + field) after each `add`. */
@@ -245,23 +264,29 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     if (n === undefined) {
       n = wordList.length;
       vocab.set(word, n);
-      wordList.push({ word, count });
+      wordList.push(new CountedWord(word, n, wordCounts));
+      if (n >= wordCounts.values.length) wordCounts.values = grown(wordCounts.values, n + 1);
+      wordCounts.values[n] = count;
     }
     return n;
   }
 
-  const countWord = (entry: WordCount, by: number) => {
-    const before = entry.count;
-    entry.count = Math.max(0, before + by);
-    if (before === 0 && entry.count > 0) {
+  /** Adds `by` (negative to take away) to the count of vocabulary word number `n`. */
+  const countWord = (n: number, by: number) => {
+    const counts = wordCounts.values;
+    const before = counts[n]!;
+    const after = Math.max(0, before + by);
+    counts[n] = after;
+    if (before === 0 && after > 0) {
+      const entry = wordList[n]!;
       // A word the articles use that is not English is a name or jargon ("binance", "mica"): a word of the field.
       if (!isEnglishWord(entry.word)) {
         const term = termOf(entry.word);
         if (term) jargon.add(term);
       }
       wordTree?.set(entry.word, entry);
-    } else if (before > 0 && entry.count === 0) {
-      wordTree?.delete(entry.word);
+    } else if (before > 0 && after === 0) {
+      wordTree?.delete(wordList[n]!.word);
     }
   };
 
@@ -376,7 +401,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
         if (tf > 0) batch.add(3 * t + f, doc, tf);
       }
     }
-    for (let i = 0; i < used.length; i++) countWord(wordList[used.items[i]!]!, wordTf[used.items[i]!]!);
+    for (let i = 0; i < used.length; i++) countWord(used.items[i]!, wordTf[used.items[i]!]!);
   };
 
   /** Takes a document out of the live set (its postings stay until the next save); false when not indexed. */
@@ -405,7 +430,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
       termDf[t] = Math.max(0, termDf[t]! - 1);
       if (termDf[t] === 0) termTree?.delete(entry.term);
     }
-    for (let i = 0; i < used.length; i++) countWord(wordList[used.items[i]!]!, -wordTf[used.items[i]!]!);
+    for (let i = 0; i < used.length; i++) countWord(used.items[i]!, -wordTf[used.items[i]!]!);
   };
 
   const completions = (prefix: string): Array<[string, number]> => {
