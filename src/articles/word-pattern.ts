@@ -34,6 +34,11 @@ export interface WholeWordMatcher {
    * they start.
    */
   matchAt(text: string, index: number): PhraseMatch | undefined;
+  /**
+   * False when no match can start at `start`, judging by the characters up to `end` alone (true may still find
+   * none). Asked once per written word, it lets a caller skip {@link matchAt} for words no phrase begins with.
+   */
+  mayStartWith(text: string, start: number, end: number): boolean;
 }
 
 /** Several lists of phrases found in one pass: each list's matches as if it were searched alone. */
@@ -42,6 +47,8 @@ export interface WholeWordMatchers {
   matchAll(text: string): PhraseMatch[][];
   /** List number `list`'s match starting at `index` (see {@link WholeWordMatcher.matchAt}). */
   matchAt(text: string, index: number, list: number): PhraseMatch | undefined;
+  /** See {@link WholeWordMatcher.mayStartWith}: for any of the lists. */
+  mayStartWith(text: string, start: number, end: number): boolean;
 }
 
 /**
@@ -51,7 +58,11 @@ export interface WholeWordMatchers {
  */
 export function wholeWordMatcher(phrases: readonly string[], flags = "i"): WholeWordMatcher {
   const matchers = wholeWordMatchers([phrases], flags);
-  return { matchAll: (text) => matchers.matchAll(text)[0]!, matchAt: (text, index) => matchers.matchAt(text, index, 0) };
+  return {
+    matchAll: (text) => matchers.matchAll(text)[0]!,
+    matchAt: (text, index) => matchers.matchAt(text, index, 0),
+    mayStartWith: (text, start, end) => matchers.mayStartWith(text, start, end),
+  };
 }
 
 /** Builds {@link WholeWordMatchers}: one pass over a text finds the matches of every list. */
@@ -61,6 +72,7 @@ export function wholeWordMatchers(lists: ReadonlyArray<readonly string[]>, flags
   return {
     matchAll: (text) => (matchers ??= buildMatchers(lists, flags)).matchAll(text),
     matchAt: (text, index, list) => (matchers ??= buildMatchers(lists, flags)).matchAt(text, index, list),
+    mayStartWith: (text, start, end) => (matchers ??= buildMatchers(lists, flags)).mayStartWith(text, start, end),
   };
 }
 
@@ -86,6 +98,7 @@ function buildMatchers(lists: ReadonlyArray<readonly string[]>, flags: string): 
       const m = pattern.exec(text);
       return m ? toMatch(m) : undefined;
     },
+    mayStartWith: () => true,
   };
 }
 
@@ -399,6 +412,23 @@ class PhraseAutomaton implements WholeWordMatchers {
     // An ASCII text matches an ASCII phrase only letter for letter (up to case), so their keys agree.
     const key = isAscii(written) ? this.asciiKeys[list]![this.best[list]!] : undefined;
     return { index: p, text: written, key: key ?? phraseKey(written) };
+  }
+
+  mayStartWith(text: string, start: number, end: number): boolean {
+    const { next, width, classOf } = this;
+    let state = START;
+    for (let q = start; q < end; q++) {
+      const unit = charCodeAt.call(text, q);
+      let cls = classOf[unit]!;
+      if (cls === UNKNOWN) cls = this.classify(unit);
+      if (cls === NO_CLASS) return false;
+      const following = next[state * width + cls]!;
+      if (following === DEAD) return false;
+      // Some phrase ends here: whether at a word edge, only the text around can tell.
+      if (following < 0) return true;
+      state = following;
+    }
+    return true;
   }
 
   matchAt(text: string, index: number, list: number): PhraseMatch | undefined {

@@ -75,12 +75,15 @@ export function scan(text: string, visit: (surface: string, start: number, end: 
 
 /**
  * {@link scan} without cutting the words out: `visitWord` gets each word as where it stands in `text`. For callers
- * that keep their own table of written words, such as the index, so a word seen before costs no new string.
+ * that keep their own table of written words, such as the index, so a word seen before costs no new string. Such
+ * a caller may also pass `mayStartPhrase`, which says (from its table, by {@link mayStartPhrase}) whether a phrase
+ * can begin with the word; phrases are looked for only where it says yes.
  */
 export function scanSpans(
   text: string,
   visitWord: (text: string, start: number, end: number) => void,
   visitPhrase: (surface: string, start: number, end: number, phraseTerms: readonly string[]) => void,
+  mayStartPhrase?: (text: string, start: number, end: number) => boolean,
 ): void {
   if (!phrases) setup();
   const matcher = phrases!;
@@ -119,7 +122,7 @@ export function scanSpans(
       else break;
     }
     if (start < coveredUntil) continue;
-    if (start >= phrasesFrom) {
+    if (start >= phrasesFrom && (!mayStartPhrase || mayStartPhrase(text, start, p))) {
       const phrase = matcher.matchAt(text, start);
       if (phrase) {
         phrasesFrom = phrase.index + phrase.text.length;
@@ -132,6 +135,12 @@ export function scanSpans(
     }
     visitWord(text, start, p);
   }
+}
+
+/** False when no phrase of the analyzer can begin with the written word `word` (as {@link scanSpans} finds words). */
+export function mayStartPhrase(word: string): boolean {
+  if (!phrases) setup();
+  return phrases!.mayStartWith(word, 0, word.length);
 }
 
 /** Visits one phrase match when it is a phrase with terms; returns where it ends (-1 when skipped). */

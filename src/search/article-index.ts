@@ -4,7 +4,7 @@ import type { Article } from "../articles/article.js";
 import { JURISDICTIONS, jurisdictionByName } from "../articles/jurisdictions.js";
 import { TOPICS } from "../articles/topics.js";
 import { PHRASES, RELATED, WORDS } from "./vocabulary.js";
-import { analyze, detached, fold, memoizeWords, scanSpans, termOf } from "./analyzer.js";
+import { analyze, detached, fold, mayStartPhrase, memoizeWords, scanSpans, termOf } from "./analyzer.js";
 import { isEnglishWord } from "./english.js";
 import { decodeIndex, encodeIndex, type DecodedIndex } from "./index-file.js";
 import { grown, PostingBatch, PostingList } from "./postings.js";
@@ -180,6 +180,8 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
   const slots = new WordTable();
   let slotTerm = new Int32Array(1024);
   let slotWord = new Int32Array(1024);
+  /** Per slot: 1 when an analyzer phrase may begin with the word. */
+  let slotMayStartPhrase = new Int32Array(1024);
   const jargon = new Set<string>();
   // Radix trees over terms and words, built the first time a prefix or a misspelling needs one, then kept current.
   let termTree: SearchableMap<true> | undefined;
@@ -338,21 +340,38 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     if (word) countVocabulary(wordNumber(word));
   };
 
-  const visitWord = (text: string, start: number, end: number) => {
+  /** The slot of the written word `text[start…end)`, worked out the first time the word is seen. */
+  const slotOf = (text: string, start: number, end: number): number => {
     const before = slots.size;
     const slot = slots.intern(text, start, end);
     if (slot === before) {
-      // A written word not seen before: what it means is worked out once.
       const written = slots.word(slot);
       const term = termOf(written);
       const word = term ? vocabularyWord(written) : null;
       if (slot >= slotTerm.length) {
         slotTerm = grown(slotTerm, slot + 1);
         slotWord = grown(slotWord, slot + 1);
+        slotMayStartPhrase = grown(slotMayStartPhrase, slot + 1);
       }
       slotTerm[slot] = term ? termNumber(term) : -1;
       slotWord[slot] = word ? wordNumber(word) : -1;
+      slotMayStartPhrase[slot] = mayStartPhrase(written) ? 1 : 0;
     }
+    return slot;
+  };
+
+  // The scan asks whether a phrase may start at a word just before visiting it (when none does): the slot found for
+  // the question is kept for the visit.
+  let askedAt = -1;
+  let askedSlot = -1;
+  const phraseMayStart = (text: string, start: number, end: number) => {
+    askedAt = start;
+    askedSlot = slotOf(text, start, end);
+    return slotMayStartPhrase[askedSlot] === 1;
+  };
+
+  const visitWord = (text: string, start: number, end: number) => {
+    const slot = askedAt === start ? askedSlot : slotOf(text, start, end);
     const t = slotTerm[slot]!;
     if (t < 0) return;
     countTerm(t);
@@ -366,9 +385,11 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     used.length = 0;
     distinct[0] = distinct[1] = distinct[2] = 0;
     field = 0;
-    scanSpans(article.title, visitWord, visitPhrase);
+    askedAt = -1;
+    scanSpans(article.title, visitWord, visitPhrase, phraseMayStart);
     field = 1;
-    scanSpans(article.body, visitWord, visitPhrase);
+    askedAt = -1;
+    scanSpans(article.body, visitWord, visitPhrase, phraseMayStart);
     field = 2;
     for (const j of article.jurisdictions) for (const t of tagTerms(j, jurisdictionTerms)) countTerm(t);
     for (const topic of article.topics) for (const t of tagTerms(topic, topicTerms)) countTerm(t);

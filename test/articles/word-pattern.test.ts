@@ -112,6 +112,22 @@ describe("wholeWordMatcher", () => {
     }
   });
 
+  it("rules out a start only where no phrase can start, judging by the next characters", () => {
+    const matcher = both(analyzerPhrases, "i").matcher;
+    let ruledOut = 0;
+    for (const text of texts([...analyzerPhrases, ...oddPhrases], 300, 5)) {
+      for (let index = 0; index < text.length; index++) {
+        const match = matcher.matchAt(text, index);
+        for (let end = index + 1; end <= Math.min(text.length, index + 24); end++) {
+          if (matcher.mayStartWith(text, index, end)) continue;
+          ruledOut++;
+          expect(match, `${JSON.stringify(text)} at ${index}, judged up to ${end}`).toBeUndefined();
+        }
+      }
+    }
+    expect(ruledOut).toBeGreaterThan(1000);
+  });
+
   it("leaves to the regex phrases an automaton cannot mirror (an apostrophe at the end)", () => {
     const phrases = ["investors'", "investors"];
     for (const text of ["the investors' money", "investors’ money", "investors money", "investors'"]) {
