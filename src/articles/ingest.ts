@@ -26,7 +26,13 @@ const FEED_EXTENSIONS = new Set([".xml", ".rss", ".atom"]);
 
 /** Files larger than this are refused rather than read into memory. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** Articles stored per transaction. The first batches are smaller (see `FIRST_BATCH`). */
 const BATCH = 500;
+/**
+ * The first transaction's size; each next one doubles, up to {@link BATCH}. What follows the store (the search
+ * index, in a worker for a large ingest) gets its first articles while the rest are still being read.
+ */
+const FIRST_BATCH = 25;
 
 /** Options of {@link ingestPaths}. */
 export interface IngestOptions {
@@ -65,6 +71,7 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
   options.onFiles?.(files.length, sizes.reduce((sum, size) => sum + size, 0));
 
   let pending: ArticleRecord[] = [];
+  let batch = FIRST_BATCH;
   const flush = () => {
     if (pending.length === 0) return;
     const { outcomes, change } = store.upsertMany(pending, { origin: options.origin ?? "user" });
@@ -98,6 +105,10 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
       seen.set(record.identity, { path: item.path, hash: record.contentHash });
       identities.add(record.identity);
       pending.push(record);
+      if (pending.length >= batch) {
+        flush();
+        batch = Math.min(BATCH, batch * 2);
+      }
     });
     if (feedDrafts.length > 0) {
       flush();
@@ -107,7 +118,6 @@ export function ingestPaths(store: ArticleStore, inputs: readonly string[], opti
       report.unchanged += stored.unchanged + stored.merged;
       addedIds.push(...stored.addedIds);
     }
-    if (pending.length >= BATCH) flush();
     options.onProgress?.(index + 1, files.length);
   });
   flush();
