@@ -212,10 +212,25 @@ export function detached(text: string): string {
 }
 
 function foldTerm(word: string): string | null {
+  return termOfFolded(word, fold(word));
+}
+
+/**
+ * What one written word means, worked out afresh: its search term ({@link termOf}) and its folded form
+ * ({@link fold}). For callers that keep their own table of written words (the index), so the words are not
+ * memoised twice.
+ */
+export function readWord(word: string): { readonly term: string | null; readonly folded: string } {
+  const folded = foldText(word);
+  return { term: termOfFolded(word, folded), folded };
+}
+
+/** {@link termOf} of `word`, given `folded`, its {@link fold}. */
+function termOfFolded(word: string, folded: string): string | null {
   if (!singleAliases) setup();
   // "US"/"U.S." in capitals is the country; in lower case "us" is a pronoun.
   if (word === "US" || word === "U.S") return "usa";
-  let w = fold(word);
+  let w = folded;
   if (w.endsWith("'s")) w = w.slice(0, -2);
   w = w.replace(/['.]/g, "");
   if (!w || STOP_WORDS.has(w)) return null;

@@ -4,7 +4,7 @@ import type { Article } from "../articles/article.js";
 import { JURISDICTIONS, jurisdictionByName } from "../articles/jurisdictions.js";
 import { TOPICS } from "../articles/topics.js";
 import { PHRASES, RELATED, WORDS } from "./vocabulary.js";
-import { analyze, detached, fold, mayStartPhrase, memoizeWords, scanSpans, termOf } from "./analyzer.js";
+import { analyze, detached, fold, mayStartPhrase, memoizeWords, readWord, scanSpans, termOf } from "./analyzer.js";
 import { isEnglishWord } from "./english.js";
 import { decodeIndex, encodeIndex, type DecodedIndex } from "./index-file.js";
 import { grown, PostingBatch, PostingList } from "./postings.js";
@@ -135,9 +135,12 @@ interface Unit {
 }
 
 /** Written word → the word the vocabulary keeps (folded, three letters or more), memoised: the same words recur. */
+/** What a vocabulary word looks like once folded. */
+const VOCABULARY_WORD = /^[a-z]{3,}$/;
+
 const vocabularyWordOf = memoizeWords((written) => {
   const folded = fold(written);
-  return /^[a-z]{3,}$/.test(folded) ? folded : null;
+  return VOCABULARY_WORD.test(folded) ? folded : null;
 }, 500_000);
 
 /** Characters that no fold takes out (spaces, hyphens, apostrophes, dots): a word with one is never in the vocabulary. */
@@ -345,9 +348,10 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     const before = slots.size;
     const slot = slots.intern(text, start, end);
     if (slot === before) {
+      // Worked out afresh, not through the analyzer's memos: this table is the memo of written words here.
       const written = slots.word(slot);
-      const term = termOf(written);
-      const word = term ? vocabularyWord(written) : null;
+      const { term, folded } = readWord(written);
+      const word = term && written.length >= 3 && VOCABULARY_WORD.test(folded) ? folded : null;
       if (slot >= slotTerm.length) {
         slotTerm = grown(slotTerm, slot + 1);
         slotWord = grown(slotWord, slot + 1);
