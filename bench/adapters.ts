@@ -3,13 +3,15 @@
 // a recording REST transport), beside the core's own answer time.
 import { Events } from "discord.js";
 import type { Update } from "grammy/types";
-import { createDiscordClient } from "../adapters/discord/client.js";
-import { createTelegramBot } from "../adapters/telegram/bot.js";
-import { createRecentQuestions } from "../src/chats/recent-questions.js";
 import type { Core } from "../src/core.js";
-import { silentLogger } from "../src/logger.js";
 import { payloads } from "../test/fakes/discord-server.js";
 import { updates } from "../test/fakes/telegram-server.js";
+import { loadBuilt } from "./product.js";
+
+const { createDiscordClient } = await loadBuilt<typeof import("../adapters/discord/client.js")>("adapters/discord/client.js");
+const { createTelegramBot } = await loadBuilt<typeof import("../adapters/telegram/bot.js")>("adapters/telegram/bot.js");
+const { createRecentQuestions } = await loadBuilt<typeof import("../src/chats/recent-questions.js")>("src/chats/recent-questions.js");
+const { silentLogger } = await loadBuilt<typeof import("../src/logger.js")>("src/logger.js");
 
 /** Mean milliseconds per update (or interaction), and per second on one core. */
 export interface Throughput {

@@ -1,9 +1,7 @@
 // Cold start as a process sees it, for `npm run bench`: open the database, load the saved index and answer one
 // question, then report the time and the memory after load as one JSON line. Run in a fresh process, so
 // neither the benchmark's corpus nor its warm caches count. Usage: tsx bench/cold.ts DB
-import { createArticleStore } from "../src/articles/store.js";
-import { createCore } from "../src/core.js";
-import { openDatabase } from "../src/storage/database.js";
+import { createArticleStore, createCore, openDatabase } from "./product.js";
 
 const file = process.argv[2];
 if (!file) {

@@ -9,12 +9,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import MiniSearch from "minisearch";
-import { renderAnswerHtml } from "../adapters/telegram/render.js";
-import { createArticleStore } from "../src/articles/store.js";
-import { createCore } from "../src/core.js";
-import { openDatabase } from "../src/storage/database.js";
 import { discordThroughput, telegramThroughput } from "./adapters.js";
 import { benchmarkQuestions, bundledSentences, syntheticArticles } from "./corpus.js";
+import { createArticleStore, createCore, loadBuilt, openDatabase } from "./product.js";
+
+const { renderAnswerHtml } = await loadBuilt<typeof import("../adapters/telegram/render.js")>("adapters/telegram/render.js");
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { sizes: { type: "string" }, size: { type: "string" }, json: { type: "boolean", default: false } } });
@@ -62,19 +61,24 @@ console.log(`regbot bench — ${os.cpus()[0]?.model ?? "cpu"}, ${os.cpus().lengt
 const pool = bundledSentences(ROOT);
 const questions = benchmarkQuestions();
 
+/** Writes `size` synthetic articles into `dir` as JSON files of 1,000. The articles are not kept in memory after. */
+function writeCorpusFiles(dir: string, size: number): void {
+  const drafts = syntheticArticles(size, pool);
+  fs.mkdirSync(dir);
+  for (let i = 0; i < drafts.length; i += 1000) fs.writeFileSync(path.join(dir, `part-${String(i / 1000).padStart(4, "0")}.json`), JSON.stringify(drafts.slice(i, i + 1000)));
+}
+
 let summary: object = {};
 for (const size of sizes) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regbot-bench-"));
   const file = path.join(dir, "bench.db");
   console.log(`\n== ${size.toLocaleString("en")} articles ==`);
-  const drafts = syntheticArticles(size, pool);
 
   // Ingest as `regbot ingest` does it, in this process: the articles as JSON files of 1,000, parsed, turned into
-  // records (identity, inference), stored in SQLite in one transaction per file, the index following each
-  // transaction, and the index saved at the end.
+  // records (identity, inference), stored in SQLite in batches of up to 500 (the index following each batch, in
+  // a worker thread for an ingest this large), and the index saved at the end.
   const filesDir = path.join(dir, "files");
-  fs.mkdirSync(filesDir);
-  for (let i = 0; i < drafts.length; i += 1000) fs.writeFileSync(path.join(filesDir, `part-${String(i / 1000).padStart(4, "0")}.json`), JSON.stringify(drafts.slice(i, i + 1000)));
+  writeCorpusFiles(filesDir, size);
   let db = openDatabase(file);
   let store = createArticleStore(db, { file });
   let core = createCore({ store });
