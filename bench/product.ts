@@ -1,5 +1,5 @@
 // The product as users run it: the build in dist/ (`npm run bench` builds first), typed by its sources. Measuring
-// the TypeScript sources through tsx instead measured the transpiler's output, about 6 % slower at ingest.
+// the TypeScript sources through tsx would measure the transpiler's output instead.
 
 /** Imports a module of the build, `module` being its path under dist/ ("src/core.js"). */
 export const loadBuilt = <T>(module: string): Promise<T> => import(new URL(`../dist/${module}`, import.meta.url).href) as Promise<T>;
