@@ -9,7 +9,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import MiniSearch from "minisearch";
-import { discordThroughput, telegramThroughput } from "./adapters.js";
 import { benchmarkQuestions, bundledSentences, syntheticArticles } from "./corpus.js";
 import { createArticleStore, createCore, loadBuilt, openDatabase } from "./product.js";
 
@@ -152,6 +151,8 @@ for (const size of sizes) {
     }
   }
   const coreMean = stats(coreOnly).mean;
+  // Loaded here, not at the start: discord.js and grammY would otherwise sit in the heap through the ingest.
+  const { discordThroughput, telegramThroughput } = await import("./adapters.js");
   const telegram = await telegramThroughput(core, questions);
   const discord = await discordThroughput(core, questions);
 
