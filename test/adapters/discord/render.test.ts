@@ -1,3 +1,4 @@
+import { escapeMarkdown } from "discord.js";
 import { describe, expect, it } from "vitest";
 import { answer, citation, fullArticle, summary } from "../../fakes/answers.js";
 import {
@@ -24,6 +25,12 @@ describe("escapeDiscord", () => {
   it("escapes markdown so it shows as typed", () => {
     expect(escapeDiscord("**bold** _it_ `code` ~~gone~~ ||spoiler||")).toBe("\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~gone\\~\\~ \\|\\|spoiler\\|\\|");
     expect(escapeDiscord("C:\\coins")).toBe("C:\\\\coins");
+  });
+
+  it("escapes whatever discord.js escapes, italics included, in text with and without * or _", () => {
+    const all = { heading: true, bulletedList: true, numberedList: true, maskedLink: true, italic: true } as const;
+    const texts = ["# Heading\n- item\n1. first\n> quote [link](https://x.example) ~~s~~ ||p|| `c`", "plain words, 100% (2021)", "snake_case *stars* and __under__", "a_b https://x.example/a_b <:emoji_name:123>"];
+    for (const text of texts) expect(escapeDiscord(text)).toBe(escapeMarkdown(text, all));
   });
 
   it("defuses @everyone and @here in any case with a zero-width space after the @", () => {
@@ -56,6 +63,11 @@ describe("citationMarkdown", () => {
     );
   });
 
+  it("bolds only the highlights, even when the article's text holds the characters that stand in for them", () => {
+    const c = citation(1, { url: null }, { text: "Rules \ue000for\ue001 __all__ issuers and @everyone.", highlights: [[0, 5], [20, 27]] });
+    expect(citationMarkdown(c)).toBe("**[1]** **EU adopts MiCA**\n> **Rules** for \\_\\_all\\_\\_ **issuers** and @\u200beveryone.");
+  });
+
   it("shows the title in bold when there is no usable link", () => {
     expect(citationMarkdown(citation(1, { url: "javascript:alert(1)" }))).toBe("**[1]** **EU adopts MiCA**\n> Issuers must hold reserves.");
   });
@@ -63,7 +75,7 @@ describe("citationMarkdown", () => {
 
 describe("answerEmbed", () => {
   it("puts the citations in the description and the footer under them", () => {
-    const embed = answerEmbed(answer({ citations: [citation(1), citation(2, { title: "Hong Kong opens stablecoin licensing" })], footer: "Newest source: 1 May 2024. This is news, not legal advice." })).toJSON();
+    const embed = answerEmbed(answer({ citations: [citation(1), citation(2, { title: "Hong Kong opens stablecoin licensing" })], footer: "Newest source: 1 May 2024. This is news, not legal advice." }));
     expect(embed.description).toBe("**[1]** **EU adopts MiCA**\n> Issuers must hold reserves.\n\n**[2]** **Hong Kong opens stablecoin licensing**\n> Issuers must hold reserves.");
     expect(embed.footer?.text).toBe("Newest source: 1 May 2024. This is news, not legal advice.");
   });
@@ -76,7 +88,7 @@ describe("answerEmbed", () => {
         { text: `${"Issuers must hold full reserves and publish monthly audits. ".repeat(12)}`, highlights: [[0, 7]] },
       ),
     );
-    const embed = answerEmbed(answer({ citations, footer: `${"Newest source: 1 May 2024. ".repeat(100)}This is news, not legal advice.` })).toJSON();
+    const embed = answerEmbed(answer({ citations, footer: `${"Newest source: 1 May 2024. ".repeat(100)}This is news, not legal advice.` }));
     expect(embed.description!.length).toBeLessThanOrEqual(DISCORD_LIMITS.description);
     expect(embed.footer!.text.length).toBeLessThanOrEqual(DISCORD_LIMITS.footer);
     expect(embedSize(embed as never)).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
@@ -91,20 +103,20 @@ describe("answerEmbed", () => {
   it("with no citations shows the escaped notice and the suggestions, without a footer", () => {
     const embed = answerEmbed(
       answer({ notice: "No stored article about **Atlantis** @everyone answers that.", suggestions: ["Ask about a regulator", "See the newest articles with /latest."], footer: "This is news, not legal advice." }),
-    ).toJSON();
+    );
     expect(embed.description).toBe(`No stored article about \\*\\*Atlantis\\*\\* @${ZWSP}everyone answers that.\n\n• Ask about a regulator\n• See the newest articles with /latest.`);
     expect(embed.footer).toBeUndefined();
   });
 
   it("shows a notice above citations in italics", () => {
-    const embed = answerEmbed(answer({ notice: "Read as: “stablecoyn” → “stablecoin”.", citations: [citation(1)] })).toJSON();
+    const embed = answerEmbed(answer({ notice: "Read as: “stablecoyn” → “stablecoin”.", citations: [citation(1)] }));
     expect(embed.description).toMatch(/^\*Read as: “stablecoyn” → “stablecoin”\.\*\n\n\*\*\[1\]\*\*/);
   });
 });
 
 describe("answerButtons", () => {
   it("offers the full article of each citation shown, then More, with ids of at most 100 characters", () => {
-    const rows = answerButtons([citation(4, { id: "aaaaaaaaaa" }), citation(5, { id: "bbbbbbbbbb" })], "more:zz:6").map((r) => r.toJSON());
+    const rows = answerButtons([citation(4, { id: "aaaaaaaaaa" }), citation(5, { id: "bbbbbbbbbb" })], "more:zz:6");
     expect(rows).toHaveLength(1);
     const buttons = rows[0]!.components as Array<{ label?: string; custom_id?: string }>;
     expect(buttons.map((b) => b.label)).toEqual(["Full article [4]", "Full article [5]", "More"]);
@@ -112,7 +124,7 @@ describe("answerButtons", () => {
   });
 
   it("keeps a row within Discord's five buttons, and has none without citations", () => {
-    const rows = answerButtons(Array.from({ length: 8 }, (_, i) => citation(i + 1)), "more:1:8").map((r) => r.toJSON());
+    const rows = answerButtons(Array.from({ length: 8 }, (_, i) => citation(i + 1)), "more:1:8");
     expect(rows[0]!.components.length).toBeLessThanOrEqual(5);
     expect(answerButtons([], "more:1:3")).toEqual([]);
   });
