@@ -106,6 +106,8 @@ export function createCore(deps: CoreDeps): Core {
   let indexVersion = -1;
   /** While a large ingest runs: the index being built in a worker, which changes go to instead of `index`. */
   let background: BackgroundIndex | undefined;
+  /** The worker of the running ingest stopped part-way: the index is built here when the ingest is done. */
+  let workerStopped = false;
   let covered: Set<string> | undefined;
   let chats: ChatSettingsStore | undefined;
   let moderation: Core["moderation"] | undefined;
@@ -175,8 +177,19 @@ export function createCore(deps: CoreDeps): Core {
       background = undefined;
       return;
     }
-    if (background) background.apply(change.removed, change.upserted);
-    else {
+    if (background) {
+      try {
+        background.apply(change.removed, change.upserted);
+      } catch (error) {
+        // The ingest goes on without the worker; the index is built here once it is done (see `writing`).
+        logger.warn({ err: error }, "the search index worker stopped; the index will be built here after the ingest");
+        background.abort();
+        background = undefined;
+        index = undefined;
+        workerStopped = true;
+        return;
+      }
+    } else {
       index.remove(change.removed);
       index.add(change.upserted);
     }
@@ -219,6 +232,7 @@ export function createCore(deps: CoreDeps): Core {
     // it is saved with them; otherwise the first question after a large ingest would wait for a whole build.
     currentIndex();
     const before = indexVersion;
+    workerStopped = false;
     let result: T;
     try {
       result = work();
@@ -231,9 +245,15 @@ export function createCore(deps: CoreDeps): Core {
       }
       throw error;
     }
-    if (background) finishBackground();
+    if (background && indexVersion === before) {
+      // Nothing changed (the same files again): the index in memory is still the saved one.
+      background.abort();
+      background = undefined;
+    } else if (background) finishBackground();
     // The whole index is rewritten when saved: only when this work changed it (a poll with nothing new does not).
     else if (index && indexVersion !== before) save();
+    // A worker that stopped part-way left no index: built now, so the ingest still leaves one saved.
+    if (workerStopped) currentIndex();
     return result;
   };
 

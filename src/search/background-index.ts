@@ -55,6 +55,9 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
   // An ingest is synchronous, so the worker never needs this thread's event loop; nor may it keep a process alive.
   worker.unref();
   port1.unref();
+  // A worker that dies shows here as a stall (or an error reply); its 'error' event, delivered once this thread's
+  // event loop runs again, must not take the process down as an unhandled error.
+  worker.on("error", () => {});
   let sent = 0;
   let done = false;
 
@@ -70,7 +73,8 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
       const seen = Atomics.load(handled, 0);
       if (sent - seen <= lag) return;
       if (Atomics.wait(handled, 0, seen, stallMs) === "timed-out" && Atomics.load(handled, 0) === seen) {
-        throw new Error(`the index worker handled nothing for ${Math.round(stallMs / 1000)} s (out of memory, or stopped)`);
+        const waited = stallMs >= 1000 ? `${Math.round(stallMs / 1000)} s` : `${stallMs} ms`;
+        throw new Error(`the index worker handled nothing for ${waited} (out of memory, or stopped)`);
       }
     }
   };
@@ -81,8 +85,8 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
     void worker.terminate();
   };
 
-  // A copy of the saved bytes goes to the worker, so the caller's array stays usable.
-  const start = saved ? saved.slice() : undefined;
+  // A copy of the saved bytes goes to the worker (a Buffer's slice would be a view), so the caller's stay usable.
+  const start = saved ? new Uint8Array(saved) : undefined;
   send({ type: "start", saved: start }, start ? [start.buffer as ArrayBuffer] : []);
 
   return {

@@ -11,8 +11,12 @@ const { port, handled } = workerData as { port: MessagePort; handled: Int32Array
 
 // The first articles are still being parsed and stored on the main thread: the time to read the word list and
 // build the phrase automaton, which the first article added would otherwise wait for.
-isEnglishWord("");
-analyze("warm up");
+try {
+  isEnglishWord("");
+  analyze("warm up");
+} catch {
+  // Only a warm-up: whatever failed fails again while handling a message, and is reported from there.
+}
 
 let index: ArticleIndex | undefined;
 let failed = false;
@@ -25,7 +29,9 @@ port.on("message", (message: IndexWorkerMessage) => {
         index!.remove(message.removed);
         index!.add(message.upserted);
       } else {
-        const bytes = index!.toBytes();
+        const encoded = index!.toBytes();
+        // Transferred when the bytes are their buffer's only content; a small Buffer shares Node's pool, so it is copied.
+        const bytes = encoded.byteOffset === 0 && encoded.byteLength === encoded.buffer.byteLength ? encoded : new Uint8Array(encoded);
         const reply: IndexWorkerReply = { bytes };
         port.postMessage(reply, [bytes.buffer as ArrayBuffer]);
       }

@@ -50,17 +50,20 @@ describe("startBackgroundIndex", () => {
 
   it("goes on from a saved index, and leaves the caller's bytes as they were", () => {
     const saved = createArticleIndex();
-    saved.add([EU, JP]);
+    // Over 4 KB, so the bytes have a buffer of their own (smaller Buffers share Node's pool, which is copied anyway).
+    const more = Array.from({ length: 40 }, (_, i) => article(`x${i}`, `Regulator note ${i}`, `Exchange number ${i} must register with the regulator ${"and report trades ".repeat(5)}`));
+    saved.add([EU, JP, ...more]);
     const bytes = saved.toBytes();
+    expect(bytes.byteLength).toBeGreaterThan(4096);
     const copy = Buffer.from(bytes);
 
     const background = startBackgroundIndex(bytes);
     background.apply([], [CN, US]);
     const index = createArticleIndex(background.finish());
 
+    expect(Buffer.from(bytes)).toEqual(copy);
     const here = createArticleIndex(bytes);
     here.add([CN, US]);
-    expect(Buffer.from(bytes)).toEqual(copy);
     for (const question of QUESTIONS) expect(hits(index, question)).toEqual(hits(here, question));
   });
 
@@ -68,6 +71,12 @@ describe("startBackgroundIndex", () => {
     const background = startBackgroundIndex(new TextEncoder().encode("not an index"));
     background.apply([], [EU]);
     expect(() => background.finish()).toThrow(/the index worker failed: .+/);
+  });
+
+  it("gives up on a worker that handles nothing for too long, saying so, so the caller can build the index itself", () => {
+    const background = startBackgroundIndex(undefined, { maxAhead: 0, stallMs: 1 });
+    expect(() => background.apply([], [EU, JP, CN, US])).toThrow(/handled nothing for 1 ms/);
+    background.abort();
   });
 
   it("refuses changes after it finished, instead of losing them", () => {
