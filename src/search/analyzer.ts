@@ -1,6 +1,6 @@
 import { stemmer } from "stemmer";
 import { eng } from "stopword";
-import { phraseKey, type WholeWordMatcher, wholeWordMatcher } from "../articles/word-pattern.js";
+import { type PhraseMatch, phraseKey, type WholeWordMatcher, wholeWordMatcher } from "../articles/word-pattern.js";
 import { jurisdictionAliases, PHRASES, WORDS } from "./vocabulary.js";
 
 /** A search term found in text, with where it stands (for highlights). */
@@ -109,6 +109,8 @@ export function scanSpans(
     }
     const start = p;
     p += width;
+    // Where the first apostrophe or dot joining this word's parts stands, if any.
+    let joined = -1;
     for (;;) {
       while (p < n) {
         const next = letterOrDigitUnits[charCodeAt.call(text, p) as number]!;
@@ -118,22 +120,30 @@ export function scanSpans(
       }
       // An apostrophe or dot between letters or digits joins them ("it's", "U.S").
       const unit = p + 1 < n ? charCodeAt.call(text, p) : 0;
-      if ((unit === 0x27 || unit === 0x2019 || unit === 0x2e) && isLetterOrDigit(text, p + 1, (width = codeUnitsAt(text, p + 1)))) p += 1 + width;
-      else break;
+      if ((unit === 0x27 || unit === 0x2019 || unit === 0x2e) && isLetterOrDigit(text, p + 1, (width = codeUnitsAt(text, p + 1)))) {
+        if (joined < 0) joined = p;
+        p += 1 + width;
+      } else break;
     }
-    if (start < coveredUntil) continue;
-    if (start >= phrasesFrom && (!mayStartPhrase || mayStartPhrase(text, start, p))) {
-      const phrase = matcher.matchAt(text, start);
-      if (phrase) {
-        phrasesFrom = phrase.index + phrase.text.length;
-        const end = phraseAt(phrase, visitPhrase);
-        if (end >= 0) {
-          coveredUntil = end;
-          continue;
-        }
-      }
+    if (start >= coveredUntil) {
+      let phrase: PhraseMatch | undefined;
+      if (start >= phrasesFrom && (!mayStartPhrase || mayStartPhrase(text, start, p))) phrase = matcher.matchAt(text, start);
+      const end = phrase ? phraseAt(phrase, visitPhrase) : -1;
+      if (phrase) phrasesFrom = phrase.index + phrase.text.length;
+      if (end >= 0) coveredUntil = end;
+      else visitWord(text, start, p);
     }
-    visitWord(text, start, p);
+    // A phrase may also start after a joining dot or apostrophe ("…on Monday.Hong Kong regulators"): it follows
+    // the word it starts in, and the words it covers are its own.
+    for (let j = joined; j >= 0 && j < p; j++) {
+      const unit = charCodeAt.call(text, j);
+      if (unit !== 0x27 && unit !== 0x2019 && unit !== 0x2e) continue;
+      if (j + 1 < phrasesFrom || j + 1 < coveredUntil) continue;
+      const phrase = matcher.matchAt(text, j + 1);
+      if (!phrase) continue;
+      phrasesFrom = phrase.index + phrase.text.length;
+      coveredUntil = Math.max(coveredUntil, phraseAt(phrase, visitPhrase));
+    }
   }
 }
 
