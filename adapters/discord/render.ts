@@ -17,9 +17,12 @@ export const NO_PINGS = { parse: [] as [], repliedUser: false, users: [] as stri
  * `<@&…>` and `<#…>` are shown but can never ping (allowed_mentions is also empty on every message).
  */
 export function escapeDiscord(text: string): string {
+  // Custom-emoji markup ("<:name:id>") is shown as text: discord.js leaves every _ after a "<:" on its line
+  // unescaped, so a snippet quoting one would turn the rest of its line italic.
+  const shown = text.replace(/<(a?):/g, "<\u200b$1:");
   // Italics are escaped only where there is a * or _ to escape: discord.js looks for them with a regex whose
   // lookbehind reads back through the text at every position, a cost that grows with the square of its length.
-  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true, italic: ITALIC_MARKS.test(text) })
+  return escapeMarkdown(shown, { heading: true, bulletedList: true, numberedList: true, maskedLink: true, italic: ITALIC_MARKS.test(shown) })
     .replace(/@(everyone|here)/gi, "@\u200b$1")
     .replace(/<(@[!&]?|#)(\d+)>/g, "<\u200b$1$2>");
 }

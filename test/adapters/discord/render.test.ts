@@ -29,8 +29,12 @@ describe("escapeDiscord", () => {
 
   it("escapes whatever discord.js escapes, italics included, in text with and without * or _", () => {
     const all = { heading: true, bulletedList: true, numberedList: true, maskedLink: true, italic: true } as const;
-    const texts = ["# Heading\n- item\n1. first\n> quote [link](https://x.example) ~~s~~ ||p|| `c`", "plain words, 100% (2021)", "snake_case *stars* and __under__", "a_b https://x.example/a_b <:emoji_name:123>"];
+    const texts = ["# Heading\n- item\n1. first\n> quote [link](https://x.example) ~~s~~ ||p|| `c`", "plain words, 100% (2021)", "snake_case *stars* and __under__", "a_b https://x.example/a_b"];
     for (const text of texts) expect(escapeDiscord(text)).toBe(escapeMarkdown(text, all));
+  });
+
+  it("shows custom-emoji markup as text, and still escapes the underscores after it", () => {
+    expect(escapeDiscord("emoji <:coin_up:123> then __underlined__ and <a:spin:4>")).toBe(`emoji <${ZWSP}:coin\\_up:123> then \\_\\_underlined\\_\\_ and <${ZWSP}a:spin:4>`);
   });
 
   it("defuses @everyone and @here in any case with a zero-width space after the @", () => {
