@@ -102,7 +102,13 @@ interface Row {
   feed_id: number | null;
 }
 
-const toArticle = (row: Row): Article => ({
+/** The columns an article is read from. */
+type ArticleColumns = Pick<
+  Row,
+  "id" | "title" | "url" | "source" | "published_at" | "jurisdictions" | "topics" | "body" | "content_hash" | "ingested_at" | "guid" | "author" | "categories" | "relevant" | "alternates"
+>;
+
+const toArticle = (row: ArticleColumns): Article => ({
   id: row.id,
   title: row.title,
   url: row.url,
@@ -139,37 +145,17 @@ function isTextOrNull(value: unknown): boolean {
   return value === null || isText(value);
 }
 
-/** The article a fresh insert of `record` stores, as {@link toArticle} would read it back (lists from their JSON). */
-function insertedArticle(record: ArticleRecord, row: { jurisdictions: string; topics: string; categories: string; relevant: number; ingestedAt: string }): Article {
-  return {
-    id: record.id,
-    title: record.title,
-    url: record.url,
-    source: record.source,
-    publishedAt: record.publishedAt,
-    jurisdictions: JSON.parse(row.jurisdictions) as string[],
-    topics: JSON.parse(row.topics) as string[],
-    body: record.body,
-    contentHash: record.contentHash,
-    ingestedAt: row.ingestedAt,
-    guid: record.guid,
-    author: record.author,
-    categories: JSON.parse(row.categories) as string[],
-    relevant: row.relevant === 1,
-    alternates: [],
-  };
-}
-
 /** Creates the store over an open, migrated database. `now` gives timestamps (a clock, for tests). */
 export function createArticleStore(db: Db, options: { file: string; now?: () => Date }): ArticleStore {
   const now = () => (options.now?.() ?? new Date()).toISOString();
   const guard = sqliteGuard(options.file);
   const byIdentity = db.prepare<[string], Row>("SELECT * FROM articles WHERE identity = ?");
   // Positional: named parameters would need a fresh object per row (the record spread out) for each to be looked up.
-  const insert = db.prepare<[string, string, string, string | null, string | null, string | null, string, string, string, string, string, string, string, string | null, string | null, string, number, number | null]>(
+  const insert = db.prepare<[ArticleColumns & { identity: string; origin: ArticleOrigin; feed_id: number | null }]>(
     `INSERT INTO articles (id, identity, title, url, source, published_at, jurisdictions, topics, body, content_hash, origin, ingested_at, updated_at,
        guid, author, categories, relevant, feed_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (@id, @identity, @title, @url, @source, @published_at, @jurisdictions, @topics, @body, @content_hash, @origin, @ingested_at,
+       @ingested_at, @guid, @author, @categories, @relevant, @feed_id)`,
   );
   const update = db.prepare(
     `UPDATE articles SET title = @title, url = @url, source = @source, published_at = @publishedAt, jurisdictions = @jurisdictions,
@@ -231,13 +217,16 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
       const relevant = record.relevant ? 1 : 0;
       const existing = byIdentity.get(record.identity);
       if (!existing) {
-        insert.run(
-          record.id, record.identity, record.title, record.url ?? null, record.source ?? null, record.publishedAt ?? null, jurisdictions, topics, record.body,
-          record.contentHash, origin, stamp, stamp, record.guid ?? null, record.author ?? null, categories, relevant, record.feedId ?? null,
-        );
+        // One row object: the insert's parameters, and the article as it will be read back.
+        const row = {
+          id: record.id, identity: record.identity, title: record.title, url: record.url ?? null, source: record.source ?? null,
+          published_at: record.publishedAt ?? null, jurisdictions, topics, body: record.body, content_hash: record.contentHash, origin,
+          ingested_at: stamp, guid: record.guid ?? null, author: record.author ?? null, categories, relevant, alternates: "[]", feed_id: record.feedId ?? null,
+        };
+        insert.run(row);
         outcomes.push("added");
         // The new row is what was just written: read it back only when SQLite may have stored something else.
-        upserted.push(storesAsIs(record) ? insertedArticle(record, { jurisdictions, topics, categories, relevant, ingestedAt: stamp }) : toArticle(byIdentity.get(record.identity)!));
+        upserted.push(toArticle(storesAsIs(record) ? row : byIdentity.get(record.identity)!));
         continue;
       } else if (existing.retracted_at && origin === "bundled" && existing.retracted_by !== "corpus") {
         outcomes.push("unchanged");
