@@ -36,6 +36,8 @@ export interface DecodedIndex {
 }
 
 const MAGIC = "regbot-index\n";
+/** Lists at least this long are copied with `set` over views; shorter ones entry by entry. */
+const SHORT_LIST = 64;
 
 interface Header {
   format: string;
@@ -52,33 +54,25 @@ interface Header {
 /**
  * The saved index: a magic line, a JSON header with the strings, then typed arrays (field lengths, postings
  * counts, document frequencies, word counts, document numbers, term frequencies). Loading it is a JSON parse
- * and views of the bytes: no index is rebuilt.
+ * and views of the bytes: no index is rebuilt. The arrays are written straight into the one buffer returned.
  */
 export function encodeIndex(contents: IndexContents): Uint8Array {
-  const counts = new Uint32Array(contents.terms.length * 3);
+  const { lists, renumber } = contents;
+  // With no article removed, documents keep their numbers: postings are copied list by list, not one by one.
+  const sameNumbers = contents.ids.length === renumber.length;
+  const counts = new Uint32Array(lists.length * 3);
   let postings = 0;
-  contents.lists.forEach((lists, i) =>
-    lists.forEach((list, f) => {
-      if (!list) return;
-      let n = 0;
-      for (let j = 0; j < list.length; j++) if (contents.renumber[list.docs[j]!]! >= 0) n++;
+  for (let i = 0; i < lists.length; i++) {
+    for (let f = 0; f < 3; f++) {
+      const list = lists[i]![f];
+      if (!list) continue;
+      let n = list.length;
+      if (!sameNumbers) {
+        n = 0;
+        for (let j = 0; j < list.length; j++) if (renumber[list.docs[j]!]! >= 0) n++;
+      }
       counts[i * 3 + f] = n;
       postings += n;
-    }),
-  );
-  const docs = new Uint32Array(postings);
-  const tfs = new Uint8Array(postings);
-  let at = 0;
-  for (const lists of contents.lists) {
-    for (const list of lists) {
-      if (!list) continue;
-      for (let j = 0; j < list.length; j++) {
-        const doc = contents.renumber[list.docs[j]!]!;
-        if (doc < 0) continue;
-        docs[at] = doc;
-        tfs[at] = list.tfs[j]!;
-        at++;
-      }
     }
   }
   const header: Header = {
@@ -92,21 +86,52 @@ export function encodeIndex(contents: IndexContents): Uint8Array {
     postings,
   };
   const head = Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`);
-  const pad = (4 - (head.length % 4)) % 4;
-  const parts: Uint8Array[] = [
-    head,
-    new Uint8Array(pad),
-    bytes(contents.lengths),
-    bytes(counts),
-    bytes(Uint32Array.from(contents.df)),
-    bytes(Uint32Array.from(contents.vocabularyCounts)),
-    bytes(docs),
-    tfs,
-  ];
-  return Buffer.concat(parts);
+  const arraysStart = head.length + ((4 - (head.length % 4)) % 4);
+  const words = contents.lengths.length + counts.length + contents.df.length + contents.vocabularyCounts.length + postings;
+  // A buffer of its own (not Node's shared pool), so the index worker can transfer it.
+  const out = new Uint8Array(new ArrayBuffer(arraysStart + 4 * words + postings));
+  out.set(head);
+  const u32 = new Uint32Array(out.buffer, arraysStart, words);
+  let at = 0;
+  const put = (values: ArrayLike<number>) => {
+    u32.set(values, at);
+    at += values.length;
+  };
+  put(contents.lengths);
+  put(counts);
+  put(contents.df);
+  put(contents.vocabularyCounts);
+  const docs = u32.subarray(at);
+  const tfs = out.subarray(arraysStart + 4 * words);
+  at = 0;
+  for (const termLists of lists) {
+    for (const list of termLists) {
+      if (!list) continue;
+      if (sameNumbers && list.length >= SHORT_LIST) {
+        docs.set(list.docs.subarray(0, list.length), at);
+        tfs.set(list.tfs.subarray(0, list.length), at);
+        at += list.length;
+        continue;
+      }
+      if (sameNumbers) {
+        // Most lists are a few postings long: copied by hand, as two views of each would cost more than the copy.
+        for (let j = 0; j < list.length; j++, at++) {
+          docs[at] = list.docs[j]!;
+          tfs[at] = list.tfs[j]!;
+        }
+        continue;
+      }
+      for (let j = 0; j < list.length; j++) {
+        const doc = renumber[list.docs[j]!]!;
+        if (doc < 0) continue;
+        docs[at] = doc;
+        tfs[at] = list.tfs[j]!;
+        at++;
+      }
+    }
+  }
+  return out;
 }
-
-const bytes = (array: Uint32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 
 /** Reads {@link encodeIndex} output. Throws when the bytes are not a saved index of format `format`. */
 export function decodeIndex(saved: Uint8Array, format: string): DecodedIndex {

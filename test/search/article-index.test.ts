@@ -163,6 +163,23 @@ describe("ArticleIndex.toBytes", () => {
     expect(loaded.vocabulary.has("singapore")).toBe(true);
   });
 
+  it("saves terms found in many articles whole, with and without removed articles", () => {
+    // Long posting lists are copied in one piece when no article was removed, entry by entry otherwise.
+    const many = Array.from({ length: 150 }, (_, i) => article(`a${i}`, `Exchange ${i} licensed`, `Regulators licensed exchange number ${i}.${" Stablecoin rules apply.".repeat(i % 5)}`));
+    for (const removed of [[], many.filter((_, i) => i % 3 === 0)]) {
+      const index = createArticleIndex();
+      index.add(many);
+      index.remove(removed);
+      const loaded = createArticleIndex(index.toBytes());
+      for (const question of ["licensed exchange", "stablecoin rules", "exchange 42"]) {
+        expect(loaded.search(terms(question), undefined, 200)).toEqual(index.search(terms(question), undefined, 200));
+      }
+      const withRules = many.filter((a, i) => i % 5 !== 0 && !removed.includes(a)).map((a) => a.id);
+      expect(ids(loaded, "stablecoin rules", 200).sort()).toEqual(withRules.sort());
+      expect(loaded.size).toBe(150 - removed.length);
+    }
+  });
+
   it("refuses bytes that are not a saved index", () => {
     expect(() => createArticleIndex(new TextEncoder().encode('{"format":"x"}'))).toThrow(/binary layout/);
   });
