@@ -1,6 +1,6 @@
 import { stemmer } from "stemmer";
-import { eng } from "stopword";
 import { type PhraseMatch, phraseKey, type WholeWordMatcher, wholeWordMatcher } from "../articles/word-pattern.js";
+import { ENGLISH_STOP_WORDS } from "./stop-words.js";
 import { jurisdictionAliases, PHRASES, WORDS } from "./vocabulary.js";
 
 /** A search term found in text, with where it stands (for highlights). */
@@ -23,7 +23,7 @@ const EXTRA_STOP_WORDS = [
   "their", "there's", "whether", "also", "so", "than", "then", "were", "we", "you", "your", "i", "me", "my", "us", "our",
 ];
 // Words the stop list drops but questions need: "before"/"after"/"since" are read by query understanding first.
-const STOP_WORDS = new Set([...eng, ...EXTRA_STOP_WORDS]);
+const STOP_WORDS = new Set([...ENGLISH_STOP_WORDS, ...EXTRA_STOP_WORDS]);
 
 
 interface Rule {
