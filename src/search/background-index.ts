@@ -16,7 +16,10 @@ export type IndexWorkerReply = { readonly bytes: Uint8Array } | { readonly error
  * an ingest stays one synchronous call, and the changes reach the index in the order they were committed.
  */
 export interface BackgroundIndex {
-  /** Applies one store change, as {@link ArticleIndex.remove} then {@link ArticleIndex.add}. */
+  /**
+   * Applies one store change, as {@link ArticleIndex.remove} then {@link ArticleIndex.add}. Throws when the worker
+   * has said it failed, or stopped answering; the caller then builds the index itself.
+   */
   apply(removed: readonly IndexedArticle[], upserted: readonly IndexedArticle[]): void;
   /**
    * Waits for the worker to apply every change, and returns the index as bytes: to save as they are, and to load
@@ -34,6 +37,8 @@ export interface BackgroundIndexOptions {
   readonly maxAhead?: number;
   /** How long to wait without the worker handling a message before giving up on it. */
   readonly stallMs?: number;
+  /** The worker's module, when not {@link indexWorkerEntry}'s. */
+  readonly entry?: URL;
 }
 
 const MAX_AHEAD = 8;
@@ -47,7 +52,7 @@ const STALL_MS = 60_000;
 export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundIndexOptions = {}): BackgroundIndex {
   const maxAhead = options.maxAhead ?? MAX_AHEAD;
   const stallMs = options.stallMs ?? STALL_MS;
-  const entry = indexWorkerEntry();
+  const entry = options.entry ?? indexWorkerEntry();
   if (!entry) throw new Error("the index worker is not built (run `npm run build`)");
   const handled = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
@@ -92,6 +97,9 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
   return {
     apply(removed, upserted) {
       if (removed.length === 0 && upserted.length === 0) return;
+      // Before the finish, the worker writes only to say it failed: no use sending it more.
+      const early = receiveMessageOnPort(port1)?.message as IndexWorkerReply | undefined;
+      if (early && "error" in early) throw new Error(`the index worker failed: ${early.error}`);
       send({ type: "change", removed: removed.map(indexed), upserted: upserted.map(indexed) });
       waitFor(maxAhead);
     },

@@ -2,29 +2,37 @@
 // the changes the main thread sends, and hands back the finished index as bytes. Messages are handled in order;
 // after each one, the shared counter goes up, so the main thread can wait for it without an event loop.
 import { type MessagePort, workerData } from "node:worker_threads";
-import { analyze } from "./analyzer.js";
-import { type ArticleIndex, createArticleIndex } from "./article-index.js";
-import { isEnglishWord } from "./english.js";
+import type { ArticleIndex } from "./article-index.js";
 import type { IndexWorkerMessage, IndexWorkerReply } from "./background-index.js";
 
 const { port, handled } = workerData as { port: MessagePort; handled: Int32Array };
 
-// The first articles are still being parsed and stored on the main thread: the time to read the word list and
-// build the phrase automaton, which the first article added would otherwise wait for.
+// Imported here, not above: a module that cannot load (a build older than its sources, a missing package) would
+// otherwise end the thread before it could say so, and the main thread, blocked in a wait, would only notice
+// by the worker's silence. This way every message is answered with the reason.
+let modules: { createArticleIndex: typeof import("./article-index.js").createArticleIndex } | undefined;
+let failure: string | undefined;
 try {
-  isEnglishWord("");
-  analyze("warm up");
-} catch {
-  // Only a warm-up: whatever failed fails again while handling a message, and is reported from there.
+  const [{ analyze }, { createArticleIndex }, { isEnglishWord }] = await Promise.all([import("./analyzer.js"), import("./article-index.js"), import("./english.js")]);
+  modules = { createArticleIndex };
+  // The first articles are still being parsed and stored on the main thread: the time to read the word list and
+  // build the phrase automaton, which the first article added would otherwise wait for.
+  try {
+    isEnglishWord("");
+    analyze("warm up");
+  } catch {
+    // Only a warm-up: whatever failed fails again while handling a message, and is reported from there.
+  }
+} catch (error) {
+  failure = `it could not load its modules (${error instanceof Error ? error.message : String(error)})`;
 }
 
 let index: ArticleIndex | undefined;
-let failed = false;
 
 port.on("message", (message: IndexWorkerMessage) => {
   try {
-    if (!failed) {
-      if (message.type === "start") index = createArticleIndex(message.saved);
+    if (failure === undefined) {
+      if (message.type === "start") index = modules!.createArticleIndex(message.saved);
       else if (message.type === "change") {
         index!.remove(message.removed);
         index!.add(message.upserted);
@@ -35,11 +43,15 @@ port.on("message", (message: IndexWorkerMessage) => {
         const reply: IndexWorkerReply = { bytes };
         port.postMessage(reply, [bytes.buffer as ArrayBuffer]);
       }
+    } else if (message.type !== "change") {
+      // Said at the start, so the main thread stops sending changes early, and again when asked for the index.
+      const reply: IndexWorkerReply = { error: failure };
+      port.postMessage(reply);
     }
   } catch (error) {
     // After a failure the index is incomplete: later changes are skipped, and the main thread rebuilds instead.
-    failed = true;
-    const reply: IndexWorkerReply = { error: error instanceof Error ? error.message : String(error) };
+    failure = error instanceof Error ? error.message : String(error);
+    const reply: IndexWorkerReply = { error: failure };
     port.postMessage(reply);
   } finally {
     Atomics.add(handled, 0, 1);

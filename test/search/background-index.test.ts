@@ -1,3 +1,7 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../src/search/analyzer.js";
 import { createArticleIndex, type ArticleIndex, type IndexedArticle } from "../../src/search/article-index.js";
@@ -71,6 +75,22 @@ describe("startBackgroundIndex", () => {
     const background = startBackgroundIndex(new TextEncoder().encode("not an index"));
     background.apply([], [EU]);
     expect(() => background.finish()).toThrow(/the index worker failed: .+/);
+  });
+
+  it("says at once when the worker cannot load its code (a partial or stale build), instead of going silent", () => {
+    // The worker's module alone, without the modules it imports.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regbot-worker-"));
+    fs.writeFileSync(path.join(dir, "package.json"), '{"type": "module"}');
+    fs.copyFileSync(indexWorkerEntry()!, path.join(dir, "index-worker.js"));
+    const background = startBackgroundIndex(undefined, { entry: pathToFileURL(path.join(dir, "index-worker.js")) });
+    // Silence would cost the stall timeout (60 s), far past this test's.
+    const failing = () => {
+      for (let i = 0; i < 100; i++) background.apply([], [EU]);
+      background.finish();
+    };
+    expect(failing).toThrow(/the index worker failed: it could not load its modules \(.+analyzer\.js/);
+    background.abort();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("gives up on a worker that handles nothing for too long, saying so, so the caller can build the index itself", () => {
