@@ -56,7 +56,7 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
   if (!entry) throw new Error("the index worker is not built (run `npm run build`)");
   const handled = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(entry, { workerData: { port: port2, handled }, transferList: [port2] });
+  const worker = new Worker(entry, { workerData: { port: port2, handled }, transferList: [port2], execArgv: withoutModuleHooks(process.execArgv) });
   // An ingest is synchronous, so the worker never needs this thread's event loop; nor may it keep a process alive.
   worker.unref();
   port1.unref();
@@ -127,6 +127,26 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
 function indexed(article: IndexedArticle): IndexedArticle {
   const { id, title, body, publishedAt, jurisdictions, topics, relevant } = article;
   return { id, title, body, publishedAt, jurisdictions, topics, relevant };
+}
+
+/** Options that load code into every module graph first, such as tsx's TypeScript loader. */
+const MODULE_HOOK_OPTIONS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
+
+/**
+ * This process's Node options for the worker, less those that load code first: the worker runs built JavaScript
+ * only, and a TypeScript loader (regbot run from its sources through tsx) would add about 45 ms to its start,
+ * which every large ingest waits for.
+ */
+export function withoutModuleHooks(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const option = execArgv[i]!;
+    const equals = option.indexOf("=");
+    if (!MODULE_HOOK_OPTIONS.has(equals < 0 ? option : option.slice(0, equals))) kept.push(option);
+    // The option's value follows it as the next argument, unless given as `--import=…`.
+    else if (equals < 0) i++;
+  }
+  return kept;
 }
 
 /**
