@@ -77,23 +77,79 @@ export function scan(text: string, visit: (surface: string, start: number, end: 
  * {@link scan} without cutting the words out: `visitWord` gets each word as where it stands in `text`. For callers
  * that keep their own table of written words, such as the index, so a word seen before costs no new string. Such
  * a caller may also pass `mayStartPhrase`, which says (from its table, by {@link mayStartPhrase}) whether a phrase
- * can begin with the word; phrases are looked for only where it says yes.
+ * can begin with the word; phrases are looked for only where it says yes. `words` are the text's words as
+ * {@link findWords} lists them, when another thread has found them already.
  */
 export function scanSpans(
   text: string,
   visitWord: (text: string, start: number, end: number) => void,
   visitPhrase: (surface: string, start: number, end: number, phraseTerms: readonly string[]) => void,
   mayStartPhrase?: (text: string, start: number, end: number) => boolean,
+  words?: Int32Array,
 ): void {
   if (!phrases) setup();
   const matcher = phrases!;
-  // Phrases are tried where words start (not by a pass of their own over the text). A word inside a phrase is the
-  // phrase's; and, as `matchAll` reads them, no phrase starts inside the one before.
-  let coveredUntil = -1;
-  let phrasesFrom = 0;
+  let spans = words;
+  let scratch: WordSpans | undefined;
+  if (!spans) {
+    // The scratch list is lent out, so a scan within a visit (none today) would find words of its own.
+    scratch = freeSpans ?? new WordSpans();
+    freeSpans = undefined;
+    scratch.length = 0;
+    findWords(text, scratch);
+    spans = scratch.values;
+  }
+  const count = words ? words.length : scratch!.length;
+  try {
+    // Phrases are tried where words start (not by a pass of their own over the text). A word inside a phrase is
+    // the phrase's; and, as `matchAll` reads them, no phrase starts inside the one before.
+    let coveredUntil = -1;
+    let phrasesFrom = 0;
+    for (let k = 0; k < count; k += 3) {
+      const start = spans[k]!;
+      const end = spans[k + 1]!;
+      if (start >= coveredUntil) {
+        let phrase: PhraseMatch | undefined;
+        if (start >= phrasesFrom && (!mayStartPhrase || mayStartPhrase(text, start, end))) phrase = matcher.matchAt(text, start);
+        const phraseEnd = phrase ? phraseAt(phrase, visitPhrase) : -1;
+        if (phrase) phrasesFrom = phrase.index + phrase.text.length;
+        if (phraseEnd >= 0) coveredUntil = phraseEnd;
+        else visitWord(text, start, end);
+      }
+      // A phrase may also start after a joining dot or apostrophe ("…on Monday.Hong Kong regulators"): it follows
+      // the word it starts in, and the words it covers are its own.
+      for (let j = spans[k + 2]!; j >= 0 && j < end; j++) {
+        const unit = charCodeAt.call(text, j);
+        if (unit !== 0x27 && unit !== 0x2019 && unit !== 0x2e) continue;
+        if (j + 1 < phrasesFrom || j + 1 < coveredUntil) continue;
+        const phrase = matcher.matchAt(text, j + 1);
+        if (!phrase) continue;
+        phrasesFrom = phrase.index + phrase.text.length;
+        coveredUntil = Math.max(coveredUntil, phraseAt(phrase, visitPhrase));
+      }
+    }
+  } finally {
+    if (scratch) freeSpans = scratch;
+  }
+}
+
+/** Where words stand in a text, three numbers per word: its start, its end, and where the first apostrophe or dot joining its parts stands (-1 for none). */
+export class WordSpans {
+  values = new Int32Array(3 * 1024);
+  /** Numbers in use: three times the words. */
+  length = 0;
+}
+
+let freeSpans: WordSpans | undefined = new WordSpans();
+
+/**
+ * Adds the words of `text` to `spans`: the matches of `[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*` (flags `gu`), found
+ * by a loop over the text (the regex's match objects cost more than the words).
+ */
+export function findWords(text: string, spans: WordSpans): void {
+  let values = spans.values;
+  let k = spans.length;
   const n = text.length;
-  // The words: the matches of /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu, found by a loop over the text (the regex's
-  // match objects cost more than the words).
   let p = 0;
   while (p < n) {
     // Most characters are known from the table at once; surrogates and first sights take the slow path.
@@ -109,7 +165,6 @@ export function scanSpans(
     }
     const start = p;
     p += width;
-    // Where the first apostrophe or dot joining this word's parts stands, if any.
     let joined = -1;
     for (;;) {
       while (p < n) {
@@ -125,26 +180,17 @@ export function scanSpans(
         p += 1 + width;
       } else break;
     }
-    if (start >= coveredUntil) {
-      let phrase: PhraseMatch | undefined;
-      if (start >= phrasesFrom && (!mayStartPhrase || mayStartPhrase(text, start, p))) phrase = matcher.matchAt(text, start);
-      const end = phrase ? phraseAt(phrase, visitPhrase) : -1;
-      if (phrase) phrasesFrom = phrase.index + phrase.text.length;
-      if (end >= 0) coveredUntil = end;
-      else visitWord(text, start, p);
+    if (k + 3 > values.length) {
+      const bigger = new Int32Array(values.length * 2);
+      bigger.set(values);
+      spans.values = values = bigger;
     }
-    // A phrase may also start after a joining dot or apostrophe ("…on Monday.Hong Kong regulators"): it follows
-    // the word it starts in, and the words it covers are its own.
-    for (let j = joined; j >= 0 && j < p; j++) {
-      const unit = charCodeAt.call(text, j);
-      if (unit !== 0x27 && unit !== 0x2019 && unit !== 0x2e) continue;
-      if (j + 1 < phrasesFrom || j + 1 < coveredUntil) continue;
-      const phrase = matcher.matchAt(text, j + 1);
-      if (!phrase) continue;
-      phrasesFrom = phrase.index + phrase.text.length;
-      coveredUntil = Math.max(coveredUntil, phraseAt(phrase, visitPhrase));
-    }
+    values[k] = start;
+    values[k + 1] = p;
+    values[k + 2] = joined;
+    k += 3;
   }
+  spans.length = k;
 }
 
 /** False when no phrase of the analyzer can begin with the written word `word` (as {@link scanSpans} finds words). */

@@ -18,8 +18,13 @@ export interface IndexedMeta {
   readonly relevant: boolean;
 }
 
-/** What the index reads of an article: its text and the fields filters and ranking use. */
-export type IndexedArticle = Pick<Article, "id" | "title" | "body" | "publishedAt" | "jurisdictions" | "topics" | "relevant">;
+/**
+ * What the index reads of an article: its text and the fields filters and ranking use; and, when another thread
+ * has found them already, its body's words as the analyzer's `findWords` lists them.
+ */
+export type IndexedArticle = Pick<Article, "id" | "title" | "body" | "publishedAt" | "jurisdictions" | "topics" | "relevant"> & {
+  readonly bodyWords?: Int32Array;
+};
 
 /** One weighted query term. */
 export interface QueryTerm {
@@ -394,7 +399,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
     scanSpans(article.title, visitWord, visitPhrase, phraseMayStart);
     field = 1;
     askedAt = -1;
-    scanSpans(article.body, visitWord, visitPhrase, phraseMayStart);
+    scanSpans(article.body, visitWord, visitPhrase, phraseMayStart, article.bodyWords);
     field = 2;
     for (const j of article.jurisdictions) for (const t of tagTerms(j, jurisdictionTerms)) countTerm(t);
     for (const topic of article.topics) for (const t of tagTerms(topic, topicTerms)) countTerm(t);

@@ -1,11 +1,18 @@
 import fs from "node:fs";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { findWords, WordSpans } from "./analyzer.js";
 import type { IndexedArticle } from "./article-index.js";
 
 /** What the main thread sends to the index worker. */
 export type IndexWorkerMessage =
   | { readonly type: "start"; readonly saved: Uint8Array | undefined }
-  | { readonly type: "change"; readonly removed: readonly IndexedArticle[]; readonly upserted: readonly IndexedArticle[] }
+  | {
+      readonly type: "change";
+      readonly removed: readonly IndexedArticle[];
+      readonly upserted: readonly IndexedArticle[];
+      /** The words of the upserted bodies, found on this thread: all in one list, where each article's end in `ends`. */
+      readonly words?: { readonly values: Int32Array; readonly ends: Int32Array };
+    }
   | { readonly type: "finish" };
 
 /** What the index worker sends back: the finished index, or why it could not build it. */
@@ -37,12 +44,18 @@ export interface BackgroundIndexOptions {
   readonly maxAhead?: number;
   /** How long to wait without the worker handling a message before giving up on it. */
   readonly stallMs?: number;
+  /**
+   * Messages the worker must be behind by before this thread finds the words of the next change's bodies for it
+   * (`Infinity`: never).
+   */
+  readonly helpFromLag?: number;
   /** The worker's module, when not {@link indexWorkerEntry}'s. */
   readonly entry?: URL;
 }
 
 const MAX_AHEAD = 8;
 const STALL_MS = 60_000;
+const HELP_FROM_LAG = 1;
 
 /**
  * Starts building an index in a worker thread, from `saved` (an index's bytes) or empty. Worth it for large
@@ -52,6 +65,7 @@ const STALL_MS = 60_000;
 export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundIndexOptions = {}): BackgroundIndex {
   const maxAhead = options.maxAhead ?? MAX_AHEAD;
   const stallMs = options.stallMs ?? STALL_MS;
+  const helpFromLag = options.helpFromLag ?? HELP_FROM_LAG;
   const entry = options.entry ?? indexWorkerEntry();
   if (!entry) throw new Error("the index worker is not built (run `npm run build`)");
   const handled = new Int32Array(new SharedArrayBuffer(4));
@@ -100,7 +114,11 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
       // Before the finish, the worker writes only to say it failed: no use sending it more.
       const early = receiveMessageOnPort(port1)?.message as IndexWorkerReply | undefined;
       if (early && "error" in early) throw new Error(`the index worker failed: ${early.error}`);
-      send({ type: "change", removed: removed.map(indexed), upserted: upserted.map(indexed) });
+      // While the worker is behind, this thread finds the words of the bodies for it (about a tenth of its work per
+      // article): otherwise this thread, which has less to do per article, would finish long before the worker and wait.
+      const words = sent - Atomics.load(handled, 0) >= helpFromLag ? wordsOf(upserted) : undefined;
+      const message: IndexWorkerMessage = { type: "change", removed: removed.map(indexed), upserted: upserted.map(indexed), ...(words ? { words } : {}) };
+      send(message, words ? [words.values.buffer as ArrayBuffer, words.ends.buffer as ArrayBuffer] : []);
       waitFor(maxAhead);
     },
     finish() {
@@ -121,6 +139,17 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
       if (!done) stop();
     },
   };
+}
+
+/** The words of the articles' bodies in one list, to be transferred to the worker in one piece. */
+function wordsOf(articles: readonly IndexedArticle[]): { values: Int32Array; ends: Int32Array } {
+  const spans = new WordSpans();
+  const ends = new Int32Array(articles.length);
+  articles.forEach((article, i) => {
+    findWords(article.body, spans);
+    ends[i] = spans.length;
+  });
+  return { values: spans.values, ends };
 }
 
 /** Only what the index reads, so copying an article to the worker costs no more than it must. */

@@ -2,7 +2,7 @@
 // the changes the main thread sends, and hands back the finished index as bytes. Messages are handled in order;
 // after each one, the shared counter goes up, so the main thread can wait for it without an event loop.
 import { type MessagePort, workerData } from "node:worker_threads";
-import type { ArticleIndex } from "./article-index.js";
+import type { ArticleIndex, IndexedArticle } from "./article-index.js";
 import type { IndexWorkerMessage, IndexWorkerReply } from "./background-index.js";
 
 const { port, handled } = workerData as { port: MessagePort; handled: Int32Array };
@@ -35,7 +35,7 @@ port.on("message", (message: IndexWorkerMessage) => {
       if (message.type === "start") index = modules!.createArticleIndex(message.saved);
       else if (message.type === "change") {
         index!.remove(message.removed);
-        index!.add(message.upserted);
+        index!.add(withWords(message));
       } else {
         const encoded = index!.toBytes();
         // Transferred when the bytes are their buffer's only content; a small Buffer shares Node's pool, so it is copied.
@@ -58,3 +58,9 @@ port.on("message", (message: IndexWorkerMessage) => {
     Atomics.notify(handled, 0);
   }
 });
+
+/** The upserted articles of a change, each with its body's words when the main thread found them (see `wordsOf`). */
+function withWords({ upserted, words }: Extract<IndexWorkerMessage, { type: "change" }>): readonly IndexedArticle[] {
+  if (!words) return upserted;
+  return upserted.map((article, i) => ({ ...article, bodyWords: words.values.subarray(i === 0 ? 0 : words.ends[i - 1], words.ends[i]) }));
+}

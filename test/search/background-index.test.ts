@@ -52,6 +52,19 @@ describe("startBackgroundIndex", () => {
     expect(hits(index, "china mining")[0]![0]).toBe("cn");
   });
 
+  it("builds the same index when this thread finds the words of the bodies for the worker, or never does", () => {
+    const here = createArticleIndex();
+    here.add([EU, JP, CN]);
+    here.remove([CN]);
+    here.add([CN_LATER, US]);
+    for (const helpFromLag of [0, Infinity]) {
+      const background = startBackgroundIndex(undefined, { helpFromLag });
+      background.apply([], [EU, JP, CN]);
+      background.apply([CN], [CN_LATER, US]);
+      expect(Buffer.from(background.finish()), `helpFromLag ${helpFromLag}`).toEqual(Buffer.from(here.toBytes()));
+    }
+  });
+
   it("goes on from a saved index, and leaves the caller's bytes as they were", () => {
     const saved = createArticleIndex();
     // Over 4 KB, so the bytes have a buffer of their own (smaller Buffers share Node's pool, which is copied anyway).
