@@ -71,8 +71,11 @@ export interface Core {
   latest(options?: { jurisdiction?: string | undefined; limit?: number; all?: boolean }): ArticleSummary[];
   /** One article by id. Throws `NOT_FOUND`. */
   article(id: string): Article;
-  /** Ingests files and folders; the index follows. */
-  ingest(paths: readonly string[], options?: { onProgress?: (done: number, total: number) => void }): IngestReport;
+  /**
+   * Ingests files and folders; the index follows. `onProgress` is told of each file; `onIndexing`, once every
+   * file is stored, when the search index is being finished and saved (seconds after a large ingest).
+   */
+  ingest(paths: readonly string[], options?: { onProgress?: (done: number, total: number) => void; onIndexing?: () => void }): IngestReport;
   /** Retracts an article from the store and the index. Throws `NOT_FOUND`. */
   remove(id: string): ArticleSummary;
   /** Seeds an empty store from the bundled corpus, or brings a store seeded earlier up to a newer corpus. */
@@ -226,8 +229,8 @@ export function createCore(deps: CoreDeps): Core {
     }
   };
 
-  /** Runs writes with the index following them, and saves it once at the end. */
-  const writing = <T>(work: () => T): T => {
+  /** Runs writes with the index following them, and saves it once at the end (telling `onIndexing` first). */
+  const writing = <T>(work: () => T, onIndexing?: () => void): T => {
     // Bring the index up first (loaded, or built: instantly for an empty store), so that the writes update it and
     // it is saved with them; otherwise the first question after a large ingest would wait for a whole build.
     currentIndex();
@@ -245,13 +248,15 @@ export function createCore(deps: CoreDeps): Core {
       }
       throw error;
     }
-    if (background && indexVersion === before) {
+    const changed = indexVersion !== before;
+    if (changed || workerStopped) onIndexing?.();
+    if (background && !changed) {
       // Nothing changed (the same files again): the index in memory is still the saved one.
       background.abort();
       background = undefined;
     } else if (background) finishBackground();
     // The whole index is rewritten when saved: only when this work changed it (a poll with nothing new does not).
-    else if (index && indexVersion !== before) save();
+    else if (index && changed) save();
     // A worker that stopped part-way left no index: built now, so the ingest still leaves one saved.
     if (workerStopped) currentIndex();
     return result;
@@ -321,7 +326,7 @@ export function createCore(deps: CoreDeps): Core {
         const { identities: _identities, addedIds, ...report } = ingest(paths, "user", options.onProgress);
         alertNew(addedIds);
         return report;
-      }),
+      }, options.onIndexing),
     remove(id) {
       const article = core.article(id);
       writing(() => follow(store.retract(article.id)));

@@ -382,6 +382,20 @@ describe("ingest", () => {
     expect(report).toEqual({ added: 1, updated: 0, unchanged: 0, rejected: [{ path: expect.stringMatching(/empty\.md$/), reason: "empty file" }] });
   });
 
+  it("says when every file is stored and the search index is being finished, after the last file, and only when something changed", () => {
+    for (const indexInWorkerFromBytes of [1, Infinity]) {
+      const core = createCore({ store: openTempStore(), indexInWorkerFromBytes });
+      const files = writeFiles(tempDir(), { "nigeria.json": NIGERIA_JSON, "canada.txt": CANADA_TXT });
+      const events: string[] = [];
+      const options = { onProgress: (done: number, total: number) => events.push(`${done}/${total}`), onIndexing: () => events.push("indexing") };
+      core.ingest([files], options);
+      expect(events, `worker from ${indexInWorkerFromBytes} bytes`).toEqual(["1/2", "2/2", "indexing"]);
+      events.length = 0;
+      core.ingest([files], options);
+      expect(events).toEqual(["1/2", "2/2"]);
+    }
+  });
+
   it("builds the index of a large ingest in a worker thread, saved and answering as one built here", () => {
     const logged: string[] = [];
     const logger = { debug() {}, info: (_: object, msg?: string) => logged.push(`info ${msg}`), warn: (_: object, msg?: string) => logged.push(`warn ${msg}`), error() {} };

@@ -162,14 +162,20 @@ export function createCli(deps: CliDeps): Command {
         const onProgress = (done: number, total: number) => {
           if (!deps.stderr.isTTY || opts.json || total < 20) return;
           if (!bar) {
-            bar = new cliProgress.SingleBar({ stream: deps.stderr as NodeJS.WritableStream, format: "ingesting {bar} {value}/{total} files", hideCursor: true }, cliProgress.Presets.shades_classic);
-            bar.start(total, 0);
+            bar = new cliProgress.SingleBar({ stream: deps.stderr as NodeJS.WritableStream, format: "ingesting {bar} {value}/{total} files{step}", hideCursor: true }, cliProgress.Presets.shades_classic);
+            bar.start(total, 0, { step: "" });
           }
           bar.update(done);
         };
+        // After the last file the search index is finished and saved: seconds for a large ingest, not a hang.
+        const onIndexing = () => {
+          // Drawn now: the ingest holds the event loop, so the bar's own timer would not draw it until the end.
+          bar?.update({ step: ", finishing the search index…" });
+          bar?.render();
+        };
         let report: IngestReport;
         try {
-          report = core.ingest(paths, { onProgress });
+          report = core.ingest(paths, { onProgress, onIndexing });
         } finally {
           bar?.stop();
         }
