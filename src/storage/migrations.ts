@@ -182,4 +182,9 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (platform, update_id)
   );
   `,
+  // \`latest\` lists live articles newest first, undated last: walked in that order, the newest few are found
+  // without reading and sorting every article (about 100 ms at 100k articles).
+  `
+  CREATE INDEX articles_latest ON articles (published_at IS NULL, published_at DESC);
+  `,
 ];

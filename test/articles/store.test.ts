@@ -128,6 +128,18 @@ describe("latest", () => {
     expect(numbers(storeWithDates().latest({ limit: 2 }))).toEqual([3, 4]);
   });
 
+  it("lists articles of the same day in the order stored, the last one first", () => {
+    const store = storeWithDates();
+    store.upsertMany([toRecord(draft(5, { publishedAt: "2023-07-13" })), toRecord(draft(6, { publishedAt: "2023-07-13" }))], user);
+    expect(numbers(store.latest({ limit: 10 }))).toEqual([3, 6, 5, 4, 1, 2]);
+  });
+
+  it("has an index that serves the newest-first order latest asks for, so it need not read and sort every article", () => {
+    const store = storeWithDates();
+    const plan = store.db.prepare("EXPLAIN QUERY PLAN SELECT * FROM articles WHERE retracted_at IS NULL ORDER BY published_at IS NULL, published_at DESC, rowid DESC LIMIT 5").all() as Array<{ detail: string }>;
+    expect(plan.map((step) => step.detail).join("; ")).toMatch(/USING INDEX articles_latest/);
+  });
+
   it("keeps only articles in one of the given jurisdictions", () => {
     const store = storeWithDates();
     expect(numbers(store.latest({ limit: 10, jurisdictions: ["Japan"] }))).toEqual([3, 2]);
