@@ -73,7 +73,8 @@ export interface Core {
   article(id: string): Article;
   /**
    * Ingests files and folders; the index follows. `onProgress` is told of each file; `onIndexing`, once every
-   * file is stored, when the search index is being finished and saved (seconds after a large ingest).
+   * file is stored, when the search index is being finished and saved (seconds after a large ingest); not when
+   * the ingest changed nothing.
    */
   ingest(paths: readonly string[], options?: { onProgress?: (done: number, total: number) => void; onIndexing?: () => void }): IngestReport;
   /** Retracts an article from the store and the index. Throws `NOT_FOUND`. */
@@ -249,7 +250,16 @@ export function createCore(deps: CoreDeps): Core {
       throw error;
     }
     const changed = indexVersion !== before;
-    if (changed || workerStopped) onIndexing?.();
+    if ((changed && (background || index)) || workerStopped) {
+      try {
+        onIndexing?.();
+      } catch (error) {
+        background?.abort();
+        background = undefined;
+        index = undefined;
+        throw error;
+      }
+    }
     if (background && !changed) {
       // Nothing changed (the same files again): the index in memory is still the saved one.
       background.abort();

@@ -77,8 +77,8 @@ export function scan(text: string, visit: (surface: string, start: number, end: 
  * {@link scan} without cutting the words out: `visitWord` gets each word as where it stands in `text`. For callers
  * that keep their own table of written words, such as the index, so a word seen before costs no new string. Such
  * a caller may also pass `mayStartPhrase`, which says (from its table, by {@link mayStartPhrase}) whether a phrase
- * can begin with the word; phrases are looked for only where it says yes. `words` are the text's words as
- * {@link findWords} lists them, when another thread has found them already.
+ * can begin with the word; phrases are looked for only where it says yes. `words` are the text's words, when
+ * another thread has found them already: exactly what {@link findWords} lists for this text alone (from 0).
  */
 export function scanSpans(
   text: string,
@@ -129,12 +129,20 @@ export function scanSpans(
       }
     }
   } finally {
-    if (scratch) freeSpans = scratch;
+    // Lent back, unless one huge text grew it: that much memory is not kept for the life of the process.
+    if (scratch && scratch.values.length <= MAX_KEPT_SPANS) freeSpans = scratch;
   }
 }
 
-/** Where words stand in a text, three numbers per word: its start, its end, and where the first apostrophe or dot joining its parts stands (-1 for none). */
+/** Numbers of the largest scratch list {@link scanSpans} keeps between calls: 64k words. */
+const MAX_KEPT_SPANS = 3 * 65_536;
+
+/** Where words stand in a text, as {@link findWords} lists them. */
 export class WordSpans {
+  /**
+   * Three numbers per word: its start, its end, and where the first apostrophe or dot joining its parts stands
+   * (-1 for none). Replaced by a larger array as words are added; numbers past {@link length} mean nothing.
+   */
   values = new Int32Array(3 * 1024);
   /** Numbers in use: three times the words. */
   length = 0;

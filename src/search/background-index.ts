@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { findWords, WordSpans } from "./analyzer.js";
 import type { IndexedArticle } from "./article-index.js";
 
@@ -70,7 +70,7 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
   if (!entry) throw new Error("the index worker is not built (run `npm run build`)");
   const handled = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(entry, { workerData: { port: port2, handled }, transferList: [port2], execArgv: withoutModuleHooks(process.execArgv) });
+  const worker = startWorker(entry, { port: port2, handled }, [port2]);
   // An ingest is synchronous, so the worker never needs this thread's event loop; nor may it keep a process alive.
   worker.unref();
   port1.unref();
@@ -111,12 +111,13 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
   return {
     apply(removed, upserted) {
       if (removed.length === 0 && upserted.length === 0) return;
+      if (done) throw new Error("the background index is already finished");
       // Before the finish, the worker writes only to say it failed: no use sending it more.
       const early = receiveMessageOnPort(port1)?.message as IndexWorkerReply | undefined;
       if (early && "error" in early) throw new Error(`the index worker failed: ${early.error}`);
       // While the worker is behind, this thread finds the words of the bodies for it (about a tenth of its work per
       // article): otherwise this thread, which has less to do per article, would finish long before the worker and wait.
-      const words = sent - Atomics.load(handled, 0) >= helpFromLag ? wordsOf(upserted) : undefined;
+      const words = upserted.length > 0 && sent - Atomics.load(handled, 0) >= helpFromLag ? wordsOf(upserted) : undefined;
       const message: IndexWorkerMessage = { type: "change", removed: removed.map(indexed), upserted: upserted.map(indexed), ...(words ? { words } : {}) };
       send(message, words ? [words.values.buffer as ArrayBuffer, words.ends.buffer as ArrayBuffer] : []);
       waitFor(maxAhead);
@@ -158,22 +159,46 @@ function indexed(article: IndexedArticle): IndexedArticle {
   return { id, title, body, publishedAt, jurisdictions, topics, relevant };
 }
 
-/** Options that load code into every module graph first, such as tsx's TypeScript loader. */
+/**
+ * Starts the worker without a TypeScript loader it does not need (see {@link withoutTypeScriptLoaders}); with this
+ * process's options as they are when there is none, or when Node refuses the rest for a worker (it refuses
+ * options such as `--max-old-space-size` when given explicitly, though it takes them inherited).
+ */
+function startWorker(entry: URL, workerData: unknown, transferList: MessagePort[]): Worker {
+  const execArgv = withoutTypeScriptLoaders(process.execArgv);
+  if (execArgv.length < process.execArgv.length) {
+    try {
+      return new Worker(entry, { workerData, transferList, execArgv });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "ERR_WORKER_INVALID_EXEC_ARGV") throw error;
+    }
+  }
+  return new Worker(entry, { workerData, transferList });
+}
+
+/** Options that load code into every module graph first. */
 const MODULE_HOOK_OPTIONS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
+/** The TypeScript loaders among them: the worker runs built JavaScript only. */
+const TYPESCRIPT_LOADER = /(^|[\\/@])(tsx|ts-node|esbuild-register|@swc-node)([\\/]|$)/;
 
 /**
- * This process's Node options for the worker, less those that load code first: the worker runs built JavaScript
- * only, and a TypeScript loader (regbot run from its sources through tsx) would add about 45 ms to its start,
- * which every large ingest waits for.
+ * This process's Node options for the worker, less TypeScript loaders (regbot run from its sources through tsx):
+ * a loader would add about 45 ms to the worker's start, which every large ingest waits for. Other hooks (Yarn
+ * PnP's resolver, tracing) stay: the worker may need them to find its packages.
  */
-export function withoutModuleHooks(execArgv: readonly string[]): string[] {
+export function withoutTypeScriptLoaders(execArgv: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const option = execArgv[i]!;
     const equals = option.indexOf("=");
-    if (!MODULE_HOOK_OPTIONS.has(equals < 0 ? option : option.slice(0, equals))) kept.push(option);
+    const name = equals < 0 ? option : option.slice(0, equals);
     // The option's value follows it as the next argument, unless given as `--import=…`.
-    else if (equals < 0) i++;
+    const value = equals < 0 ? execArgv[i + 1] : option.slice(equals + 1);
+    if (!MODULE_HOOK_OPTIONS.has(name) || value === undefined || !TYPESCRIPT_LOADER.test(value)) {
+      kept.push(option);
+      continue;
+    }
+    if (equals < 0) i++;
   }
   return kept;
 }

@@ -6,6 +6,7 @@ type Lists = readonly [PostingList | null, PostingList | null, PostingList | nul
 /** What {@link encodeIndex} writes: live articles numbered 0…n-1, terms with their postings per field. */
 export interface IndexContents {
   readonly format: string;
+  /** The live articles only, in document order: as many as `renumber` has entries when none was removed. */
   readonly ids: readonly string[];
   readonly metas: readonly IndexedMeta[];
   /** Field lengths, three per article. */
@@ -36,7 +37,7 @@ export interface DecodedIndex {
 }
 
 const MAGIC = "regbot-index\n";
-/** Lists at least this long are copied with `set` over views; shorter ones entry by entry. */
+/** When no article was removed, lists at least this long are copied with `set` over views, shorter ones entry by entry. */
 const SHORT_LIST = 64;
 
 interface Header {
@@ -54,7 +55,7 @@ interface Header {
 /**
  * The saved index: a magic line, a JSON header with the strings, then typed arrays (field lengths, postings
  * counts, document frequencies, word counts, document numbers, term frequencies). Loading it is a JSON parse
- * and views of the bytes: no index is rebuilt. The arrays are written straight into the one buffer returned.
+ * and copies of the arrays: no index is rebuilt. The arrays are written straight into the one buffer returned.
  */
 export function encodeIndex(contents: IndexContents): Uint8Array {
   const { lists, renumber } = contents;

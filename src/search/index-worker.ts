@@ -38,7 +38,7 @@ port.on("message", (message: IndexWorkerMessage) => {
         index!.add(withWords(message));
       } else {
         const encoded = index!.toBytes();
-        // Transferred when the bytes are their buffer's only content; a small Buffer shares Node's pool, so it is copied.
+        // Transferred when the bytes are their buffer's only content (as encodeIndex writes them), else copied.
         const bytes = encoded.byteOffset === 0 && encoded.byteLength === encoded.buffer.byteLength ? encoded : new Uint8Array(encoded);
         const reply: IndexWorkerReply = { bytes };
         port.postMessage(reply, [bytes.buffer as ArrayBuffer]);

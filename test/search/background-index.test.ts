@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -5,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../src/search/analyzer.js";
 import { createArticleIndex, type ArticleIndex, type IndexedArticle } from "../../src/search/article-index.js";
-import { indexWorkerEntry, startBackgroundIndex, withoutModuleHooks } from "../../src/search/background-index.js";
+import { indexWorkerEntry, startBackgroundIndex, withoutTypeScriptLoaders } from "../../src/search/background-index.js";
 
 const article = (id: string, title: string, body: string, jurisdictions: string[] = []): IndexedArticle => ({
   id,
@@ -101,9 +102,12 @@ describe("startBackgroundIndex", () => {
       for (let i = 0; i < 100; i++) background.apply([], [EU]);
       background.finish();
     };
-    expect(failing).toThrow(/the index worker failed: it could not load its modules \(.+analyzer\.js/);
-    background.abort();
-    fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      expect(failing).toThrow(/the index worker failed: it could not load its modules \(.+\.js/);
+    } finally {
+      background.abort();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("gives up on a worker that handles nothing for too long, saying so, so the caller can build the index itself", () => {
@@ -120,11 +124,40 @@ describe("startBackgroundIndex", () => {
   });
 });
 
-describe("withoutModuleHooks", () => {
+describe("withoutTypeScriptLoaders", () => {
   it("starts the worker without tsx's TypeScript loader, which only slows its start, and keeps every other option", () => {
     const tsx = ["--require", "/app/node_modules/tsx/dist/preflight.cjs", "--import", "file:///app/node_modules/tsx/dist/loader.mjs"];
-    expect(withoutModuleHooks(tsx)).toEqual([]);
-    expect(withoutModuleHooks(["--max-old-space-size=4096", ...tsx, "--enable-source-maps"])).toEqual(["--max-old-space-size=4096", "--enable-source-maps"]);
-    expect(withoutModuleHooks(["--import=tsx", "-r", "dotenv/config", "--experimental-loader", "x.mjs", "--trace-warnings"])).toEqual(["--trace-warnings"]);
+    expect(withoutTypeScriptLoaders(tsx)).toEqual([]);
+    expect(withoutTypeScriptLoaders(["--max-old-space-size=4096", ...tsx, "--enable-source-maps"])).toEqual(["--max-old-space-size=4096", "--enable-source-maps"]);
+    expect(withoutTypeScriptLoaders(["--import=tsx", "-r", "ts-node/register", "--trace-warnings", "--import"])).toEqual(["--trace-warnings", "--import"]);
+  });
+
+  it("keeps other hooks, which the worker may need to find its packages (Yarn PnP) or to be traced", () => {
+    const hooks = ["--require", "/app/.pnp.cjs", "--experimental-loader", "/app/.pnp.loader.mjs", "--import", "@opentelemetry/auto-instrumentations-node/register", "-r", "dotenv/config"];
+    expect(withoutTypeScriptLoaders(hooks)).toEqual(hooks);
+  });
+
+  it("still starts a worker in a process run through tsx with options Node refuses to hand a worker explicitly", () => {
+    // --max-old-space-size is inherited by a worker, but refused in an explicit execArgv: the worker then inherits all.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regbot-worker-"));
+    const script = path.join(dir, "start.mts");
+    const source = (file: string) => JSON.stringify(pathToFileURL(path.resolve(file)).href);
+    fs.writeFileSync(
+      script,
+      [
+        `import { startBackgroundIndex } from ${source("src/search/background-index.ts")};`,
+        `import { createArticleIndex } from ${source("src/search/article-index.ts")};`,
+        `const background = startBackgroundIndex();`,
+        `background.apply([], [{ id: "a", title: "Japan passes stablecoin law", body: "Only banks may issue stablecoins.", publishedAt: null, jurisdictions: [], topics: [], relevant: true }]);`,
+        `process.stdout.write(String(createArticleIndex(background.finish()).size));`,
+      ].join("\n"),
+    );
+    try {
+      const run = spawnSync(process.execPath, ["--max-old-space-size=512", "--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
+      expect(run.stderr).toBe("");
+      expect(run.stdout).toBe("1");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
