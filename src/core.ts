@@ -19,7 +19,7 @@ import { createPrivacy, type Privacy } from "./moderation/privacy.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { createArticleIndex, type ArticleIndex } from "./search/article-index.js";
 import { answerQuestion, summarize, type Answer, type ArticleSummary } from "./search/answer.js";
-import { startBackgroundIndex, type BackgroundIndex } from "./search/background-index.js";
+import { startBackgroundIndex, type BackgroundIndex, type BackgroundIndexOptions } from "./search/background-index.js";
 
 /** What {@link createCore} needs. Only the composition root wires real ones together. */
 export interface CoreDeps {
@@ -37,6 +37,8 @@ export interface CoreDeps {
    * and storing, when it brings about as many articles as the index holds already. Default 8 MiB.
    */
   readonly indexInWorkerFromBytes?: number;
+  /** How that worker is started and waited for (see {@link BackgroundIndexOptions}); the defaults in use. */
+  readonly indexWorker?: BackgroundIndexOptions;
 }
 
 /** See {@link CoreDeps.indexInWorkerFromBytes}: smaller ingests are quicker without starting a worker. */
@@ -206,7 +208,7 @@ export function createCore(deps: CoreDeps): Core {
     // The worker starts from the index as it is: worth it only when the ingest brings about as much again.
     if (bytes / BYTES_PER_ARTICLE < index.size) return;
     try {
-      background = startBackgroundIndex(index.size > 0 ? index.toBytes() : undefined);
+      background = startBackgroundIndex(index.size > 0 ? index.toBytes() : undefined, deps.indexWorker);
     } catch (error) {
       logger.warn({ err: error }, "the search index cannot be built in a worker; building it here");
     }

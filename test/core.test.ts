@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ArticleStore } from "../src/articles/store.js";
 import { createCore, MAX_QUESTION_LENGTH, type Core } from "../src/core.js";
@@ -394,6 +395,34 @@ describe("ingest", () => {
       core.ingest([files], options);
       expect(events).toEqual(["1/2", "2/2"]);
     }
+  });
+
+  it.each([
+    ["part-way through the ingest", { maxAhead: 0 }, /worker stopped; the index will be built here after the ingest/],
+    ["at the finish", {}, /could not be built in a worker; building it here/],
+  ])("builds the index here, saved, when the worker stops answering %s", (_, options, warning) => {
+    // A worker that handles nothing: it ends at once, and the core hears no more from it.
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "package.json"), '{"type": "module"}');
+    fs.writeFileSync(path.join(dir, "silent-worker.js"), "// handles nothing\n");
+    const logged: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (_: object, msg?: string) => logged.push(msg ?? ""), error() {} };
+    const files = writeFiles(tempDir(), { "thai.json": THAI_JSON, "swiss.md": SWISS_MD, "korea.txt": KOREA_TXT, "nigeria.json": NIGERIA_JSON, "canada.txt": CANADA_TXT });
+    const store = openTempStore();
+    const indexWorker = { ...options, stallMs: 50, entry: pathToFileURL(path.join(dir, "silent-worker.js")) };
+    const core = createCore({ store, logger, indexInWorkerFromBytes: 1, indexWorker });
+
+    expect(core.ingest([files]).added).toBe(5);
+    expect(logged).toEqual([expect.stringMatching(warning)]);
+    expect(savedIndexVersion(store)).toBe(store.version());
+    const here = createCore({ store: openTempStore(), indexInWorkerFromBytes: Infinity });
+    here.ingest([files]);
+    for (const question of [THAI_QUESTION, "did Nigeria lift its crypto banking ban?", "bitcoin ETF in Canada"]) {
+      expect(citedIds(core, question)).toEqual(citedIds(here, question));
+    }
+    const saves = countIndexSaves(store);
+    expect(citedIds(secondProcess(store).core, "did Nigeria lift its crypto banking ban?")).toContain(idOf(store, "Nigeria"));
+    expect(saves()).toBe(0);
   });
 
   it("builds the index of a large ingest in a worker thread, saved and answering as one built here", () => {
