@@ -170,9 +170,10 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
        AND (@from IS NULL OR published_at >= @from)
        AND (@to IS NULL OR published_at <= @to)
        AND (@relevantOnly = 0 OR relevant = 1)`;
-  const LATEST_ORDER = "ORDER BY published_at IS NULL, published_at DESC, rowid DESC LIMIT @limit";
+  // Newest first, undated last: SQLite sorts NULL before every date, so descending puts it last.
+  const LATEST_ORDER = "ORDER BY published_at DESC, rowid DESC LIMIT @limit";
   type LatestParams = { limit: number; from: string | null; to: string | null; relevantOnly: number };
-  // Newest first along the articles_latest index: the first few that pass are the answer.
+  // Along the articles_published index, backwards: the first few that pass are the answer.
   const latestRows = db.prepare<LatestParams, Row>(`SELECT * FROM articles WHERE ${LATEST_WHERE} ${LATEST_ORDER}`);
   // Not along that index: for a jurisdiction few articles name, it would look up nearly every article one by one
   // (about 400 ms at 100k); reading them in a scan and sorting costs about 100 ms whatever the jurisdiction.
