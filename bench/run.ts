@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import MiniSearch from "minisearch";
-import { benchmarkQuestions, bundledSentences, syntheticArticles } from "./corpus.js";
+import { benchmarkQuestions } from "./corpus.js";
 import { createArticleStore, createCore, loadBuilt, openDatabase } from "./product.js";
 
 const { renderAnswerHtml } = await loadBuilt<typeof import("../adapters/telegram/render.js")>("adapters/telegram/render.js");
@@ -57,14 +57,11 @@ const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MB`;
 const verdict = (ok: boolean) => (ok ? "pass" : "FAIL");
 
 console.log(`regbot bench — ${os.cpus()[0]?.model ?? "cpu"}, ${os.cpus().length} cores, Node ${process.version}`);
-const pool = bundledSentences(ROOT);
 const questions = benchmarkQuestions();
 
-/** Writes `size` synthetic articles into `dir` as JSON files of 1,000. The articles are not kept in memory after. */
-function writeCorpusFiles(dir: string, size: number): void {
-  const drafts = syntheticArticles(size, pool);
-  fs.mkdirSync(dir);
-  for (let i = 0; i < drafts.length; i += 1000) fs.writeFileSync(path.join(dir, `part-${String(i / 1000).padStart(4, "0")}.json`), JSON.stringify(drafts.slice(i, i + 1000)));
+/** Writes `size` synthetic articles into `dir` as JSON files of 1,000, in another process (see write-corpus.ts). */
+async function writeCorpusFiles(dir: string, size: number): Promise<void> {
+  await node(["--import", "tsx", path.join(ROOT, "bench", "write-corpus.ts"), dir, String(size)]);
 }
 
 let summary: object = {};
@@ -77,7 +74,7 @@ for (const size of sizes) {
   // records (identity, inference), stored in SQLite in batches of up to 500 (the index following each batch, in
   // a worker thread for an ingest this large), and the index saved at the end.
   const filesDir = path.join(dir, "files");
-  writeCorpusFiles(filesDir, size);
+  await writeCorpusFiles(filesDir, size);
   let db = openDatabase(file);
   let store = createArticleStore(db, { file });
   let core = createCore({ store });
