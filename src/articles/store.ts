@@ -145,12 +145,24 @@ function isTextOrNull(value: unknown): boolean {
   return value === null || isText(value);
 }
 
+/**
+ * The order of `latest`: newest first, undated last (SQLite sorts NULL before every date, so descending puts it
+ * last). The articles_published index serves it read backwards, so the newest few are found without a sort.
+ */
+const LATEST_ORDER = "ORDER BY published_at DESC, rowid DESC";
+const LATEST_WHERE = `retracted_at IS NULL
+       AND (@from IS NULL OR published_at >= @from)
+       AND (@to IS NULL OR published_at <= @to)
+       AND (@relevantOnly = 0 OR relevant = 1)`;
+/** The statement of `latest` in no particular jurisdiction (exported for a test of its query plan). */
+export const LATEST_SQL = `SELECT * FROM articles WHERE ${LATEST_WHERE} ${LATEST_ORDER} LIMIT @limit`;
+
 /** Creates the store over an open, migrated database. `now` gives timestamps (a clock, for tests). */
 export function createArticleStore(db: Db, options: { file: string; now?: () => Date }): ArticleStore {
   const now = () => (options.now?.() ?? new Date()).toISOString();
   const guard = sqliteGuard(options.file);
   const byIdentity = db.prepare<[string], Row>("SELECT * FROM articles WHERE identity = ?");
-  // Positional: named parameters would need a fresh object per row (the record spread out) for each to be looked up.
+  // Named parameters from one row object per article, which `toArticle` then reads the new article from.
   const insert = db.prepare<[ArticleColumns & { identity: string; origin: ArticleOrigin; feed_id: number | null }]>(
     `INSERT INTO articles (id, identity, title, url, source, published_at, jurisdictions, topics, body, content_hash, origin, ingested_at, updated_at,
        guid, author, categories, relevant, feed_id)
@@ -166,21 +178,15 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
   const getById = db.prepare<[string], Row>("SELECT * FROM articles WHERE id = ? AND retracted_at IS NULL");
   const allRows = db.prepare<[], Row>("SELECT * FROM articles WHERE retracted_at IS NULL ORDER BY rowid");
   const countRows = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM articles WHERE retracted_at IS NULL");
-  const LATEST_WHERE = `retracted_at IS NULL
-       AND (@from IS NULL OR published_at >= @from)
-       AND (@to IS NULL OR published_at <= @to)
-       AND (@relevantOnly = 0 OR relevant = 1)`;
-  // Newest first, undated last: SQLite sorts NULL before every date, so descending puts it last.
-  const LATEST_ORDER = "ORDER BY published_at DESC, rowid DESC LIMIT @limit";
   type LatestParams = { limit: number; from: string | null; to: string | null; relevantOnly: number };
   // Along the articles_published index, backwards: the first few that pass are the answer.
-  const latestRows = db.prepare<LatestParams, Row>(`SELECT * FROM articles WHERE ${LATEST_WHERE} ${LATEST_ORDER}`);
+  const latestRows = db.prepare<LatestParams, Row>(LATEST_SQL);
   // Not along that index: for a jurisdiction few articles name, it would look up nearly every article one by one
   // (about 400 ms at 100k); reading them in a scan and sorting costs about 100 ms whatever the jurisdiction.
   const latestInRows = db.prepare<LatestParams & { jurisdictions: string }, Row>(
     `SELECT * FROM articles NOT INDEXED WHERE ${LATEST_WHERE}
        AND EXISTS (SELECT 1 FROM json_each(articles.jurisdictions) AS j WHERE j.value IN (SELECT value FROM json_each(@jurisdictions)))
-     ${LATEST_ORDER}`,
+     ${LATEST_ORDER} LIMIT @limit`,
   );
   const retractOne = db.prepare<[string, string, string]>(
     "UPDATE articles SET retracted_at = ?, retracted_by = ?, body = '', title = '[retracted]' WHERE id = ? AND retracted_at IS NULL",

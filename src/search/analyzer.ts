@@ -1,5 +1,6 @@
 import { stemmer } from "stemmer";
 import { type PhraseMatch, phraseKey, type WholeWordMatcher, wholeWordMatcher } from "../articles/word-pattern.js";
+import { NumberList } from "./number-list.js";
 import { ENGLISH_STOP_WORDS } from "./stop-words.js";
 import { jurisdictionAliases, PHRASES, WORDS } from "./vocabulary.js";
 
@@ -69,7 +70,7 @@ export function tokenize(text: string): Token[] {
  * Walks the text's phrases and words in text order, as {@link tokenize} segments them: `visit` gets each written
  * phrase with its terms, and each other word with `null` (its term is {@link termOf} the word).
  */
-export function scan(text: string, visit: (surface: string, start: number, end: number, phraseTerms: readonly string[] | null) => void): void {
+function scan(text: string, visit: (surface: string, start: number, end: number, phraseTerms: readonly string[] | null) => void): void {
   scanSpans(text, (t, start, end) => visit(slice.call(t, start, end) as string, start, end, null), visit);
 }
 
@@ -90,14 +91,14 @@ export function scanSpans(
   if (!phrases) setup();
   const matcher = phrases!;
   let spans = words;
-  let scratch: WordSpans | undefined;
+  let scratch: NumberList | undefined;
   if (!spans) {
     // The scratch list is lent out, so a scan within a visit (none today) would find words of its own.
-    scratch = freeSpans ?? new WordSpans();
+    scratch = freeSpans ?? new NumberList(3 * 1024);
     freeSpans = undefined;
     scratch.length = 0;
     findWords(text, scratch);
-    spans = scratch.values;
+    spans = scratch.items;
   }
   const count = words ? words.length : scratch!.length;
   try {
@@ -130,32 +131,22 @@ export function scanSpans(
     }
   } finally {
     // Lent back, unless one huge text grew it: that much memory is not kept for the life of the process.
-    if (scratch && scratch.values.length <= MAX_KEPT_SPANS) freeSpans = scratch;
+    if (scratch && scratch.items.length <= MAX_KEPT_SPANS) freeSpans = scratch;
   }
 }
 
 /** Numbers of the largest scratch list {@link scanSpans} keeps between calls: 64k words. */
 const MAX_KEPT_SPANS = 3 * 65_536;
 
-/** Where words stand in a text, as {@link findWords} lists them. */
-export class WordSpans {
-  /**
-   * Three numbers per word: its start, its end, and where the first apostrophe or dot joining its parts stands
-   * (-1 for none). Replaced by a larger array as words are added; numbers past {@link length} mean nothing.
-   */
-  values = new Int32Array(3 * 1024);
-  /** Numbers in use: three times the words. */
-  length = 0;
-}
-
-let freeSpans: WordSpans | undefined = new WordSpans();
+let freeSpans: NumberList | undefined = new NumberList(3 * 1024);
 
 /**
  * Adds the words of `text` to `spans`: the matches of `[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*` (flags `gu`), found
- * by a loop over the text (the regex's match objects cost more than the words).
+ * by a loop over the text (the regex's match objects cost more than the words). Three numbers per word: its start,
+ * its end, and where the first apostrophe or dot joining its parts stands (-1 for none).
  */
-export function findWords(text: string, spans: WordSpans): void {
-  let values = spans.values;
+export function findWords(text: string, spans: NumberList): void {
+  let values = spans.items;
   let k = spans.length;
   const n = text.length;
   let p = 0;
@@ -189,9 +180,9 @@ export function findWords(text: string, spans: WordSpans): void {
       } else break;
     }
     if (k + 3 > values.length) {
-      const bigger = new Int32Array(values.length * 2);
-      bigger.set(values);
-      spans.values = values = bigger;
+      spans.length = k;
+      spans.reserve(3);
+      values = spans.items;
     }
     values[k] = start;
     values[k + 1] = p;

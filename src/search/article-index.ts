@@ -7,7 +7,8 @@ import { PHRASES, RELATED, WORDS } from "./vocabulary.js";
 import { analyze, detached, fold, mayStartPhrase, memoizeWords, readWord, scanSpans, termOf } from "./analyzer.js";
 import { isEnglishWord } from "./english.js";
 import { decodeIndex, encodeIndex, type DecodedIndex } from "./index-file.js";
-import { grown, PostingBatch, PostingList } from "./postings.js";
+import { grown, NumberList } from "./number-list.js";
+import { PostingBatch, PostingList } from "./postings.js";
 import { WordTable } from "./word-table.js";
 
 /** Fields kept beside each indexed article, so filters need no database round trip. */
@@ -139,10 +140,10 @@ interface Unit {
   readonly bound: number;
 }
 
-/** Written word → the word the vocabulary keeps (folded, three letters or more), memoised: the same words recur. */
 /** What a vocabulary word looks like once folded. */
 const VOCABULARY_WORD = /^[a-z]{3,}$/;
 
+/** Written word → the word the vocabulary keeps (folded, three letters or more), memoised: the same words recur. */
 const vocabularyWordOf = memoizeWords((written) => {
   const folded = fold(written);
   return VOCABULARY_WORD.test(folded) ? folded : null;
@@ -189,7 +190,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
   let slotTerm = new Int32Array(1024);
   let slotWord = new Int32Array(1024);
   /** Per slot: 1 when an analyzer phrase may begin with the word. */
-  let slotMayStartPhrase = new Int32Array(1024);
+  let slotMayStartPhrase = new Uint8Array(1024);
   const jargon = new Set<string>();
   // Radix trees over terms and words, built the first time a prefix or a misspelling needs one, then kept current.
   let termTree: SearchableMap<true> | undefined;
@@ -771,15 +772,3 @@ function heapReplaceTop(docs: number[], scores: number[], doc: number, score: nu
   docs[i] = doc;
   scores[i] = score;
 }
-
-/** A growable list of non-negative integers in a typed array: scratch that is reused, not reallocated. */
-class NumberList {
-  items = new Int32Array(256);
-  length = 0;
-
-  push(n: number): void {
-    if (this.length === this.items.length) this.items = grown(this.items, this.length + 1);
-    this.items[this.length++] = n;
-  }
-}
-

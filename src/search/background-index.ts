@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
-import { findWords, WordSpans } from "./analyzer.js";
+import { findWords } from "./analyzer.js";
 import type { IndexedArticle } from "./article-index.js";
+import { NumberList } from "./number-list.js";
 
 /** What the main thread sends to the index worker. */
 export type IndexWorkerMessage =
@@ -144,13 +145,13 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
 
 /** The words of the articles' bodies in one list, to be transferred to the worker in one piece. */
 function wordsOf(articles: readonly IndexedArticle[]): { values: Int32Array; ends: Int32Array } {
-  const spans = new WordSpans();
+  const spans = new NumberList(3 * 1024);
   const ends = new Int32Array(articles.length);
   articles.forEach((article, i) => {
     findWords(article.body, spans);
     ends[i] = spans.length;
   });
-  return { values: spans.values, ends };
+  return { values: spans.items, ends };
 }
 
 /** Only what the index reads, so copying an article to the worker costs no more than it must. */

@@ -1,3 +1,5 @@
+import { grown, NumberList } from "./number-list.js";
+
 /**
  * One term's occurrences in one field: document numbers and term frequencies in two typed arrays, in the
  * order documents were added. Typed arrays keep 100k articles' postings in a few hundred megabytes at most
@@ -54,8 +56,7 @@ export class PostingBatch {
   /** Per key: postings waiting (during a batch), then where its postings end in the grouped arrays (while flushing). */
   private counts = new Int32Array(1024);
   /** Keys with postings waiting, in the order first seen. */
-  private waiting = new Int32Array(1024);
-  private waitingLength = 0;
+  private readonly waiting = new NumberList(1024);
   private groupedDocs = new Uint32Array(0);
   private groupedTfs = new Uint8Array(0);
 
@@ -75,15 +76,15 @@ export class PostingBatch {
     this.length++;
     if (key >= this.counts.length) this.counts = grown(this.counts, key + 1);
     if (this.counts[key] === 0) {
-      if (this.waitingLength === this.waiting.length) this.waiting = grown(this.waiting, this.waitingLength + 1);
-      this.waiting[this.waitingLength++] = key;
+      this.waiting.push(key);
     }
     this.counts[key]!++;
   }
 
   /** Appends every waiting posting to `listOf(key)`, grouped by key (a counting sort, stable), and empties the batch. */
   flush(listOf: (key: number) => PostingList): void {
-    const { keys, docs, tfs, counts, waiting, length, waitingLength } = this;
+    const { keys, docs, tfs, counts, length } = this;
+    const { items: waiting, length: waitingLength } = this.waiting;
     if (length === 0) return;
     if (this.groupedDocs.length < length) {
       this.groupedDocs = new Uint32Array(keys.length);
@@ -112,13 +113,6 @@ export class PostingBatch {
       start = end;
     }
     this.length = 0;
-    this.waitingLength = 0;
+    this.waiting.length = 0;
   }
-}
-
-/** A copy of `array` with room for at least `size` entries, doubling at least, so that growing is amortised O(1). */
-export function grown<T extends Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(array: T, size: number): T {
-  const bigger = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2));
-  bigger.set(array);
-  return bigger;
 }

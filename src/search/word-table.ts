@@ -1,4 +1,5 @@
 import { detached } from "./analyzer.js";
+import { grown } from "./number-list.js";
 
 const EMPTY = -1;
 const charCodeAt = String.prototype.charCodeAt;
@@ -45,11 +46,7 @@ export class WordTable {
   private insert(word: string, hash: number, at: number): number {
     const n = this.words.length;
     this.words.push(word);
-    if (n >= this.hashes.length) {
-      const hashes = new Int32Array(this.hashes.length * 2);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
-    }
+    if (n >= this.hashes.length) this.hashes = grown(this.hashes, n + 1);
     this.hashes[n] = hash;
     this.table[at] = n;
     // Kept at most half full, so a probe ends after a step or two.

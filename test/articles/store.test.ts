@@ -2,7 +2,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ArticleDraft } from "../../src/articles/article.js";
 import { toRecord } from "../../src/articles/ingest.js";
-import { createArticleStore, type ArticleOrigin } from "../../src/articles/store.js";
+import { createArticleStore, LATEST_SQL, type ArticleOrigin } from "../../src/articles/store.js";
 import { openDatabase } from "../../src/storage/database.js";
 import { openTempStore, tempDir } from "../fakes/temp-store.js";
 
@@ -136,7 +136,7 @@ describe("latest", () => {
 
   it("has an index that serves the newest-first order latest asks for, so it need not read and sort every article", () => {
     const store = storeWithDates();
-    const plan = store.db.prepare("EXPLAIN QUERY PLAN SELECT * FROM articles WHERE retracted_at IS NULL ORDER BY published_at DESC, rowid DESC LIMIT 5").all() as Array<{ detail: string }>;
+    const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${LATEST_SQL}`).all({ limit: 5, from: null, to: null, relevantOnly: 1 }) as Array<{ detail: string }>;
     const steps = plan.map((step) => step.detail).join("; ");
     expect(steps).toMatch(/USING INDEX articles_published/);
     expect(steps).not.toMatch(/TEMP B-TREE/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { phraseKey, wholeWordPattern } from "../../src/articles/word-pattern.js";
-import { analyze, findWords, fold, isStopWord, scanSpans, termOf, type Token, tokenize, WordSpans } from "../../src/search/analyzer.js";
+import { analyze, findWords, fold, isStopWord, scanSpans, termOf, type Token, tokenize } from "../../src/search/analyzer.js";
+import { NumberList } from "../../src/search/number-list.js";
 import { jurisdictionAliases, PHRASES } from "../../src/search/vocabulary.js";
 
 /** Texts whose words and phrases are easy to get wrong: Unicode, lone surrogates, joining dots and apostrophes. */
@@ -81,7 +82,7 @@ describe("findWords", () => {
   it("lists the words of /[\\p{L}\\p{N}]+(?:['’.][\\p{L}\\p{N}]+)*/u with where the first joining dot or apostrophe stands, after those already listed", () => {
     // The last one has more words than the list first has room for.
     for (const text of [...TRICKY_TEXTS, TRICKY_TEXTS.join(" ").repeat(40)]) {
-      const spans = new WordSpans();
+      const spans = new NumberList();
       findWords("Already here.", spans);
       findWords(text, spans);
       const expected = [0, 7, -1, 8, 12, -1];
@@ -89,7 +90,7 @@ describe("findWords", () => {
         const joined = m[0].search(/['’.]/u);
         expected.push(m.index, m.index + m[0].length, joined < 0 ? -1 : m.index + joined);
       }
-      expect([...spans.values.subarray(0, spans.length)], text).toEqual(expected);
+      expect([...spans.items.subarray(0, spans.length)], text).toEqual(expected);
     }
   });
 
@@ -100,9 +101,9 @@ describe("findWords", () => {
       return seen;
     };
     for (const text of TRICKY_TEXTS) {
-      const spans = new WordSpans();
+      const spans = new NumberList();
       findWords(text, spans);
-      expect(visits(text, spans.values.subarray(0, spans.length)), text).toEqual(visits(text));
+      expect(visits(text, spans.items.subarray(0, spans.length)), text).toEqual(visits(text));
     }
   });
 });

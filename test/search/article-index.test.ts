@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Article } from "../../src/articles/article.js";
-import { analyze, findWords, WordSpans } from "../../src/search/analyzer.js";
+import { analyze, findWords } from "../../src/search/analyzer.js";
+import { NumberList } from "../../src/search/number-list.js";
 import { createArticleIndex, type ArticleIndex, type QueryTerm } from "../../src/search/article-index.js";
 
 function article(id: string, title: string, body: string, options: { jurisdictions?: string[]; publishedAt?: string | null; relevant?: boolean } = {}): Article {
@@ -139,9 +140,9 @@ describe("ArticleIndex.search on many articles", () => {
 describe("ArticleIndex.add", () => {
   it("indexes bodies whose words another thread found exactly as bodies it reads itself", () => {
     const withWords = ARTICLES.map((a) => {
-      const spans = new WordSpans();
+      const spans = new NumberList();
       findWords(a.body, spans);
-      return { ...a, bodyWords: spans.values.subarray(0, spans.length) };
+      return { ...a, bodyWords: spans.items.subarray(0, spans.length) };
     });
     const read = createArticleIndex();
     read.add(ARTICLES);
