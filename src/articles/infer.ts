@@ -6,16 +6,17 @@ import { type PhraseMatch, wholeWordMatchers } from "./word-pattern.js";
 /**
  * Infers an article's jurisdictions from its title and body: a jurisdiction counts when it is named in the
  * title, or mentioned (by name, demonym, city or regulator) often enough compared with the most-mentioned one.
+ * `bodyWords`, when given, are the body's words as `wordsOf` lists them.
  */
-export function inferJurisdictions(title: string, body: string): string[] {
+export function inferJurisdictions(title: string, body: string, bodyWords?: Int32Array): string[] {
   const scores = new Map<string, number>();
-  const add = (text: string, weight: number) => {
-    for (const m of findJurisdictions(text)) {
+  const add = (text: string, weight: number, words?: Int32Array) => {
+    for (const m of findJurisdictions(text, words)) {
       scores.set(m.jurisdiction.name, (scores.get(m.jurisdiction.name) ?? 0) + weight * (m.kind === "name" ? 1 : 0.75));
     }
   };
   add(title, 3);
-  add(body, 1);
+  add(body, 1, bodyWords);
   const top = Math.max(0, ...scores.values());
   return [...scores.entries()]
     .filter(([, score]) => score >= 2 && score >= top * 0.3)
@@ -46,18 +47,23 @@ const topicAndRelevanceWords = wholeWordMatchers([TOPIC_PHRASES, RELEVANCE_PHRAS
 /**
  * What ingestion infers from an article's text, reading each of its texts once: the same topics as
  * {@link inferTopics} (`undefined` when `withTopics` is false) and the same verdict as `isRegulationNews`.
+ * `bodyWords`, when given, are `findWords`' list for the body (see `wordsOf`): phrases are then looked for only
+ * where its words begin.
  */
 export function inferTopicsAndRelevance(
   article: { title: string; body: string; categories?: readonly string[] | undefined },
   withTopics: boolean,
+  bodyWords?: Int32Array,
 ): { topics: string[] | undefined; relevant: boolean } {
   const byCategory = categoriesNameRegulation(article.categories);
   if (!withTopics && byCategory) return { topics: undefined, relevant: true };
   const [titleTopics, titleRelevance] = topicAndRelevanceWords.matchAll(article.title) as [PhraseMatch[], PhraseMatch[]];
-  const [bodyTopics, bodyRelevance] = topicAndRelevanceWords.matchAll(article.body) as [PhraseMatch[], PhraseMatch[]];
+  const [bodyTopics, bodyRelevance] = topicAndRelevanceWords.matchAll(article.body, bodyWords) as [PhraseMatch[], PhraseMatch[]];
   // The relevance words of the body's start: those of the whole body when that is all of it.
   const startRelevance =
-    article.body.length <= RELEVANCE_BODY_CHARS ? bodyRelevance : topicAndRelevanceWords.matchAll(article.body.slice(0, RELEVANCE_BODY_CHARS))[1]!;
+    article.body.length <= RELEVANCE_BODY_CHARS
+      ? bodyRelevance
+      : topicAndRelevanceWords.matchAll(article.body.slice(0, RELEVANCE_BODY_CHARS), bodyWords)[1]!;
   return {
     topics: withTopics ? topicsFromCounts(countTopicMatches(titleTopics), countTopicMatches(bodyTopics)) : undefined,
     relevant: byCategory || isRegulationText(relevanceSignals(titleRelevance), relevanceSignals(startRelevance)),

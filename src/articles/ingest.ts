@@ -4,6 +4,7 @@ import type { ArticleDraft } from "./article.js";
 import { articleId, articleIdentity, contentHash, normalizeUrl } from "./article.js";
 import { canonicalJurisdictions, inferJurisdictions, inferTopicsAndRelevance } from "./infer.js";
 import { parseJsonArticles } from "./parse-json.js";
+import { wordsOf } from "./words.js";
 import { parseMarkdown } from "./parse-markdown.js";
 import { parseScrapedText } from "./parse-scraped-text.js";
 import { parseHtmlPage } from "./parse-html.js";
@@ -244,7 +245,8 @@ export function toRecord(draft: ArticleDraft, identityOverride?: string): Articl
   const hash = contentHash(draft.title, draft.body);
   const identity = identityOverride ?? articleIdentity(url, hash);
   const given = canonicalJurisdictions(draft.jurisdictions ?? []);
-  const inferred = inferTopicsAndRelevance(draft, !draft.topics?.length);
+  const bodyWords = wordsOf(draft.body);
+  const inferred = inferTopicsAndRelevance(draft, !draft.topics?.length, bodyWords);
   return {
     id: articleId(identity),
     identity,
@@ -252,7 +254,7 @@ export function toRecord(draft: ArticleDraft, identityOverride?: string): Articl
     url,
     source: draft.source ?? null,
     publishedAt: draft.publishedAt ?? null,
-    jurisdictions: given.length ? given : inferJurisdictions(draft.title, draft.body),
+    jurisdictions: given.length ? given : inferJurisdictions(draft.title, draft.body, bodyWords),
     topics: inferred.topics ?? [...new Set(draft.topics!.map((t) => t.toLowerCase()))],
     body: draft.body,
     contentHash: hash,
@@ -260,5 +262,6 @@ export function toRecord(draft: ArticleDraft, identityOverride?: string): Articl
     author: draft.author?.trim() || null,
     categories: [...new Set((draft.categories ?? []).map((c) => c.trim()).filter(Boolean))],
     relevant: inferred.relevant,
+    bodyWords,
   };
 }

@@ -132,12 +132,15 @@ function buildMatcher(): Matcher {
 
 let matcher: Matcher | undefined;
 
-/** Finds every jurisdiction mention in `text`; overlapping mentions keep the longest. */
-export function findJurisdictions(text: string): JurisdictionMention[] {
+/**
+ * Finds every jurisdiction mention in `text`; overlapping mentions keep the longest. `words`, when given, are the
+ * text's words as `wordsOf` lists them (mentions are then looked for only where they begin).
+ */
+export function findJurisdictions(text: string, words?: Int32Array): JurisdictionMention[] {
   matcher ??= buildMatcher();
   const found: JurisdictionMention[] = [];
   for (const phrases of [matcher.anyCase, matcher.exactCase]) {
-    for (const m of phrases.matchAll(text)) {
+    for (const m of phrases.matchAll(text, words)) {
       const entry = matcher.entries.get(m.key);
       // Spelled out: an object spread here cost more than finding the mentions.
       if (entry) found.push({ jurisdiction: entry.jurisdiction, kind: entry.kind, start: m.index, end: m.index + m.text.length });

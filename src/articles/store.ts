@@ -7,7 +7,15 @@ export interface ArticleRecord extends Omit<Article, "ingestedAt" | "alternates"
   readonly identity: string;
   /** The feed it came from (`feeds.id`), so `feeds remove --purge` can retract what a feed brought. */
   readonly feedId?: number | null | undefined;
+  /**
+   * The body's words, as `wordsOf` lists them, when inference found them: they go with the stored article to the
+   * search index (see {@link ChangedArticle}), which would otherwise find them again.
+   */
+  readonly bodyWords?: Int32Array | undefined;
 }
+
+/** An article as a change gives it: with its body's words when its record had them (and it was stored as it was). */
+export type ChangedArticle = Article & { readonly bodyWords?: Int32Array };
 
 /** How {@link ArticleStore.upsert} treated one record. */
 export type UpsertOutcome = "added" | "updated" | "unchanged";
@@ -29,7 +37,7 @@ export interface LatestOptions {
 /** A change to the store, as the search index needs to hear of it. */
 export interface StoreChange {
   /** Articles added, or the new versions of updated ones. */
-  readonly upserted: readonly Article[];
+  readonly upserted: readonly ChangedArticle[];
   /** The previous versions of updated articles, and retracted articles. */
   readonly removed: readonly Article[];
   /** The store version before and after this change: an index follows only a change that starts where it stands. */
@@ -212,7 +220,7 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
   const metaSet = db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   const readVersion = () => Number(metaGet.get("store_version")?.value ?? 0);
   /** Records a write (inside its transaction) and describes it for the index. */
-  const changed = (upserted: Article[], removed: Article[]): StoreChange => {
+  const describe = (upserted: ChangedArticle[], removed: Article[]): StoreChange => {
     const fromVersion = readVersion();
     if (upserted.length === 0 && removed.length === 0) return { upserted, removed, fromVersion, toVersion: fromVersion };
     metaSet.run("store_version", String(fromVersion + 1));
@@ -221,9 +229,12 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
 
   const upsertTx = db.transaction((records: readonly ArticleRecord[], origin: ArticleOrigin) => {
     const outcomes: UpsertOutcome[] = [];
-    const upserted: Article[] = [];
+    const upserted: ChangedArticle[] = [];
     const removed: Article[] = [];
     const stamp = now();
+    /** The stored article, with the record's body words when the store kept its body as it was. */
+    const changed = (article: Article, record: ArticleRecord, asIs: boolean): ChangedArticle =>
+      asIs && record.bodyWords ? { ...article, bodyWords: record.bodyWords } : article;
     for (const record of records) {
       const jurisdictions = JSON.stringify(record.jurisdictions);
       const topics = JSON.stringify(record.topics);
@@ -240,7 +251,8 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
         insert.run(row);
         outcomes.push("added");
         // The new row is what was just written: read it back only when SQLite may have stored something else.
-        upserted.push(toArticle(storesAsIs(record) ? row : byIdentity.get(record.identity)!));
+        const asIs = storesAsIs(record);
+        upserted.push(changed(toArticle(asIs ? row : byIdentity.get(record.identity)!), record, asIs));
         continue;
       } else if (existing.retracted_at && origin === "bundled" && existing.retracted_by !== "corpus") {
         outcomes.push("unchanged");
@@ -269,9 +281,9 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
         outcomes.push(existing.retracted_at ? "added" : "updated");
         if (!existing.retracted_at) removed.push(toArticle(existing));
       }
-      upserted.push(toArticle(byIdentity.get(record.identity)!));
+      upserted.push(changed(toArticle(byIdentity.get(record.identity)!), record, storesAsIs(record)));
     }
-    return { outcomes, change: changed(upserted, removed) };
+    return { outcomes, change: describe(upserted, removed) };
   });
 
   return {
@@ -296,7 +308,7 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
           const row = getById.get(id);
           if (!row) return undefined;
           retractOne.run(now(), "user", id);
-          return changed([], [toArticle(row)]);
+          return describe([], [toArticle(row)]);
         })(),
       ),
     findDuplicate: (guid, hash) =>
@@ -322,7 +334,7 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
           const gone = feedLive.all(feedId);
           const stamp = now();
           for (const row of gone) retractOne.run(stamp, "user", row.id);
-          return changed([], gone.map(toArticle));
+          return describe([], gone.map(toArticle));
         })(),
       ),
     retractBundledExcept: (keep) =>
@@ -331,7 +343,7 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
           const gone = bundledLive.all().filter((r) => !keep.has(r.identity));
           const stamp = now();
           for (const row of gone) retractOne.run(stamp, "corpus", row.id);
-          return changed([], gone.map(toArticle));
+          return describe([], gone.map(toArticle));
         })(),
       ),
     jurisdictions: () => guard(() => jurisdictionRows.all().map((r) => r.value)),

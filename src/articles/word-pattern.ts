@@ -26,8 +26,11 @@ export interface PhraseMatch {
 
 /** Finds phrases as whole words, exactly as {@link wholeWordPattern} does, in one quick pass over the text. */
 export interface WholeWordMatcher {
-  /** Every match, left to right: the same as `[...text.matchAll(wholeWordPattern(phrases, flags))]`. */
-  matchAll(text: string): PhraseMatch[];
+  /**
+   * Every match, left to right: the same as `[...text.matchAll(wholeWordPattern(phrases, flags))]`. `words`, when
+   * given, are `findWords`' list for `text`, or for a longer text that begins with it (see {@link WholeWordMatchers.matchAll}).
+   */
+  matchAll(text: string, words?: Int32Array): PhraseMatch[];
   /**
    * The match that starts at `index`, as the regex finds it there (none after a letter or digit): the one `matchAll`
    * finds when no earlier match covers `index`. For callers that walk the words themselves and try phrases where
@@ -43,8 +46,12 @@ export interface WholeWordMatcher {
 
 /** Several lists of phrases found in one pass: each list's matches as if it were searched alone. */
 export interface WholeWordMatchers {
-  /** The matches of each list, in the order the lists were given. */
-  matchAll(text: string): PhraseMatch[][];
+  /**
+   * The matches of each list, in the order the lists were given. `words`, when given, are `findWords`' list for
+   * `text`, or for a longer text that begins with it (its words past the end are not read): matches are then looked
+   * for only where a word begins, which finds the same ones without reading every character.
+   */
+  matchAll(text: string, words?: Int32Array): PhraseMatch[][];
   /** List number `list`'s match starting at `index` (see {@link WholeWordMatcher.matchAt}). */
   matchAt(text: string, index: number, list: number): PhraseMatch | undefined;
   /** See {@link WholeWordMatcher.mayStartWith}: for any of the lists. */
@@ -59,7 +66,7 @@ export interface WholeWordMatchers {
 export function wholeWordMatcher(phrases: readonly string[], flags = "i"): WholeWordMatcher {
   const matchers = wholeWordMatchers([phrases], flags);
   return {
-    matchAll: (text) => matchers.matchAll(text)[0]!,
+    matchAll: (text, words) => matchers.matchAll(text, words)[0]!,
     matchAt: (text, index) => matchers.matchAt(text, index, 0),
     mayStartWith: (text, start, end) => matchers.mayStartWith(text, start, end),
   };
@@ -70,7 +77,7 @@ export function wholeWordMatchers(lists: ReadonlyArray<readonly string[]>, flags
   // Built on first use: a command that never reads an article's text does not pay for the automaton.
   let matchers: WholeWordMatchers | undefined;
   return {
-    matchAll: (text) => (matchers ??= buildMatchers(lists, flags)).matchAll(text),
+    matchAll: (text, words) => (matchers ??= buildMatchers(lists, flags)).matchAll(text, words),
     matchAt: (text, index, list) => (matchers ??= buildMatchers(lists, flags)).matchAt(text, index, list),
     mayStartWith: (text, start, end) => (matchers ??= buildMatchers(lists, flags)).mayStartWith(text, start, end),
   };
@@ -225,6 +232,13 @@ class PhraseAutomaton implements WholeWordMatchers {
   private readonly resume: Int32Array;
   /** Per list and alternative: its key when the phrase is ASCII, else undefined. */
   private readonly asciiKeys: Array<Array<string | undefined>>;
+  /** Every phrase begins with a letter or digit: a match can begin only where a word does. */
+  private readonly beginsWithWords: boolean;
+  /**
+   * U+0345 is a letter here (ignoring case, it folds to ι), though `findWords` reads it as none: it is the one
+   * character they differ on. A text with it is read character by character.
+   */
+  private readonly foldsToLetter: boolean;
 
   constructor(lists: ReadonlyArray<readonly string[]>, flags: string) {
     const unicodeFlags = `${flags.replace(/[gu]/g, "")}u`;
@@ -234,6 +248,8 @@ class PhraseAutomaton implements WholeWordMatchers {
     this.resume = new Int32Array(lists.length);
     this.word = wordChars(unicodeFlags);
     this.asciiKeys = lists.map((phrases) => phrases.map((phrase) => (isAscii(phrase) ? phraseKey(phrase) : undefined)));
+    this.beginsWithWords = lists.every((phrases) => phrases.every((phrase) => this.word.hasCodePoint(phrase.codePointAt(0)!)));
+    this.foldsToLetter = this.word.has(0x345);
     this.separatorChars = new RegExp("^[\\s-]$", unicodeFlags);
     this.apostropheChars = new RegExp("^['’]$", unicodeFlags);
     const wordClass: number[] = [];
@@ -436,12 +452,46 @@ class PhraseAutomaton implements WholeWordMatchers {
     return this.run(text, index) && this.best[list] !== -1 ? this.matchOf(text, index, list) : undefined;
   }
 
-  matchAll(text: string): PhraseMatch[][] {
+  /**
+   * {@link matchAll} from where `words` (see there) begin, and nowhere else: after a letter or digit no match can
+   * begin, and before a character that is neither no phrase can (see {@link beginsWithWords}). A word begins at the
+   * start of each listed one, and after each dot or apostrophe joining its parts ("U.S", "d’Hong"): these are the
+   * places the character loop of `matchAll` would find a match, in the same order.
+   */
+  private matchAtWords(text: string, words: Int32Array, found: PhraseMatch[][]): void {
+    const { best, end, resume, lists } = this;
+    const n = text.length;
+    const tryAt = (p: number) => {
+      if (!this.run(text, p)) return;
+      for (let list = 0; list < lists; list++) {
+        if (best[list] !== -1 && p >= resume[list]!) {
+          found[list]!.push(this.matchOf(text, p, list));
+          resume[list] = end[list]!;
+        }
+      }
+    };
+    for (let k = 0; k < words.length; k += 3) {
+      const start = words[k]!;
+      if (start >= n) break;
+      tryAt(start);
+      const wordEnd = Math.min(words[k + 1]!, n);
+      for (let j = words[k + 2]!; j >= 0 && j + 1 < wordEnd; j++) {
+        const unit = charCodeAt.call(text, j);
+        if (unit === 0x27 || unit === 0x2019 || unit === 0x2e) tryAt(j + 1);
+      }
+    }
+  }
+
+  matchAll(text: string, words?: Int32Array): PhraseMatch[][] {
     const lists = this.lists;
     const found: PhraseMatch[][] = [];
     for (let list = 0; list < lists; list++) found.push([]);
     const { best, end, resume, wordsOnly, wordClass } = this;
     for (let list = 0; list < lists; list++) resume[list] = 0;
+    if (words && this.beginsWithWords && !(this.foldsToLetter && text.includes("\u0345"))) {
+      this.matchAtWords(text, words, found);
+      return found;
+    }
     const word = this.word;
     const wordUnits = word.units;
     const n = text.length;

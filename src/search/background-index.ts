@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
-import { findWords } from "./analyzer.js";
+import { findWords } from "../articles/words.js";
 import type { IndexedArticle } from "./article-index.js";
 import { NumberList } from "./number-list.js";
 
@@ -116,9 +116,11 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
       // Before the finish, the worker writes only to say it failed: no use sending it more.
       const early = receiveMessageOnPort(port1)?.message as IndexWorkerReply | undefined;
       if (early && "error" in early) throw new Error(`the index worker failed: ${early.error}`);
-      // While the worker is behind, this thread finds the words of the bodies for it (about a tenth of its work per
-      // article): otherwise this thread, which has less to do per article, would finish long before the worker and wait.
-      const words = upserted.length > 0 && sent - Atomics.load(handled, 0) >= helpFromLag ? wordsOf(upserted) : undefined;
+      // The words of the bodies go along when this thread has them (ingestion finds them to infer topics), or while
+      // the worker is behind: then this thread finds them for it (about a tenth of its work per article), which
+      // would otherwise finish long before the worker and wait.
+      const found = upserted.every((article) => article.bodyWords);
+      const words = upserted.length > 0 && (found || sent - Atomics.load(handled, 0) >= helpFromLag) ? wordsOf(upserted) : undefined;
       const message: IndexWorkerMessage = { type: "change", removed: removed.map(indexed), upserted: upserted.map(indexed), ...(words ? { words } : {}) };
       send(message, words ? [words.values.buffer as ArrayBuffer, words.ends.buffer as ArrayBuffer] : []);
       waitFor(maxAhead);
@@ -143,12 +145,16 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
   };
 }
 
-/** The words of the articles' bodies in one list, to be transferred to the worker in one piece. */
+/** The words of the articles' bodies (found here unless they were) in one list, to be transferred to the worker in one piece. */
 function wordsOf(articles: readonly IndexedArticle[]): { values: Int32Array; ends: Int32Array } {
   const spans = new NumberList(3 * 1024);
   const ends = new Int32Array(articles.length);
   articles.forEach((article, i) => {
-    findWords(article.body, spans);
+    if (article.bodyWords) {
+      spans.reserve(article.bodyWords.length);
+      spans.items.set(article.bodyWords, spans.length);
+      spans.length += article.bodyWords.length;
+    } else findWords(article.body, spans);
     ends[i] = spans.length;
   });
   return { values: spans.items, ends };

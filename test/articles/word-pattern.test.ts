@@ -3,6 +3,7 @@ import { JURISDICTIONS } from "../../src/articles/jurisdictions.js";
 import { RELEVANCE_PHRASES } from "../../src/articles/relevance.js";
 import { TOPIC_PHRASES } from "../../src/articles/topics.js";
 import { phraseKey, wholeWordMatcher, wholeWordMatchers, wholeWordPattern } from "../../src/articles/word-pattern.js";
+import { wordsOf } from "../../src/articles/words.js";
 import { jurisdictionAliases, PHRASES } from "../../src/search/vocabulary.js";
 
 /** The regex and the matcher of the same phrases, each built once. */
@@ -126,6 +127,32 @@ describe("wholeWordMatcher", () => {
       }
     }
     expect(ruledOut).toBeGreaterThan(1000);
+  });
+
+  it.each([
+    ["topic words", TOPIC_PHRASES, "i"],
+    ["jurisdiction names", jurisdictionNames, "i"],
+    ["case-sensitive jurisdiction names", jurisdictionCaseSensitive, ""],
+    ["phrases that begin with no letter", oddPhrases, "i"],
+  ] as const)("finds in %s what the regex finds from the words found beforehand, in the whole text and in any beginning of it", (_, phrases, flags) => {
+    const rnd = random(7);
+    const { matcher } = both(phrases, flags);
+    for (const text of texts([...phrases, ...oddPhrases], 1500, phrases.length + 1)) {
+      const words = wordsOf(text);
+      const found = (part: string) => matcher.matchAll(part, words).map(({ index, text }) => ({ index, text }));
+      expect(found(text), JSON.stringify(text)).toEqual(byRegex(phrases, flags, text));
+      const start = text.slice(0, Math.floor(rnd() * (text.length + 1)));
+      expect(found(start), JSON.stringify(start)).toEqual(byRegex(phrases, flags, start));
+    }
+  });
+
+  it("looks for phrases only where the words given say a word begins", () => {
+    const { matcher } = both(TOPIC_PHRASES, "i");
+    const text = "Stablecoin rules and stablecoin issuers";
+    const all = wordsOf(text);
+    expect(matcher.matchAll(text, all).map((m) => m.index)).toEqual([0, 21]);
+    // Without its first word, the first match is not looked for: the words are trusted, not checked.
+    expect(matcher.matchAll(text, all.subarray(3)).map((m) => m.index)).toEqual([21]);
   });
 
   it("leaves to the regex phrases an automaton cannot mirror (an apostrophe at the end)", () => {

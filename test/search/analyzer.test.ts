@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { phraseKey, wholeWordPattern } from "../../src/articles/word-pattern.js";
-import { analyze, findWords, fold, isStopWord, scanSpans, termOf, type Token, tokenize } from "../../src/search/analyzer.js";
+import { findWords } from "../../src/articles/words.js";
+import { analyze, fold, isStopWord, scanSpans, termOf, type Token, tokenize } from "../../src/search/analyzer.js";
 import { NumberList } from "../../src/search/number-list.js";
 import { jurisdictionAliases, PHRASES } from "../../src/search/vocabulary.js";
-
-/** Texts whose words and phrases are easy to get wrong: Unicode, lone surrogates, joining dots and apostrophes. */
-const TRICKY_TEXTS = [
-  "The People’s Bank of China and the U.S. Securities and Exchange Commission: it's 2024, and ſec fines Ｆｉｎｅ traders.",
-  "Anti-money-laundering rules in Hong\nKong; the u.k.'s FCA, naïve \u212araken, e\u0301tude, \ud835\udc00\ud835\udc01 and 𝟏2.5 tokens.",
-  "Half an emoji \ud83d here, \ude00 there, x.\ud800 and a’\ud835\udc00 — what's the E.U.'s line? U.S.A.-based, US-listed.",
-  // Phrases that start inside a word joined by a dot or an apostrophe, as in scraped text missing a space.
-  "Said on Monday.Hong Kong regulators, then U.S.Securities and Exchange Commission staff and d’Hong Kong.Anti-money laundering.",
-];
+import { TRICKY_TEXTS } from "../articles/tricky-texts.js";
 
 /** The one search term `text` folds to (fails when it folds to none or several). */
 function onlyTerm(text: string): string {
@@ -78,22 +71,7 @@ describe("tokenize", () => {
   });
 });
 
-describe("findWords", () => {
-  it("lists the words of /[\\p{L}\\p{N}]+(?:['’.][\\p{L}\\p{N}]+)*/u with where the first joining dot or apostrophe stands, after those already listed", () => {
-    // The last one has more words than the list first has room for.
-    for (const text of [...TRICKY_TEXTS, TRICKY_TEXTS.join(" ").repeat(40)]) {
-      const spans = new NumberList();
-      findWords("Already here.", spans);
-      findWords(text, spans);
-      const expected = [0, 7, -1, 8, 12, -1];
-      for (const m of text.matchAll(/[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu)) {
-        const joined = m[0].search(/['’.]/u);
-        expected.push(m.index, m.index + m[0].length, joined < 0 ? -1 : m.index + joined);
-      }
-      expect([...spans.items.subarray(0, spans.length)], text).toEqual(expected);
-    }
-  });
-
+describe("scanSpans", () => {
   it("gives scanSpans what it finds itself: the same phrases and words from words found beforehand (on another thread)", () => {
     const visits = (text: string, words?: Int32Array) => {
       const seen: unknown[] = [];

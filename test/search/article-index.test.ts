@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Article } from "../../src/articles/article.js";
-import { analyze, findWords } from "../../src/search/analyzer.js";
+import { findWords } from "../../src/articles/words.js";
+import { analyze } from "../../src/search/analyzer.js";
 import { NumberList } from "../../src/search/number-list.js";
 import { createArticleIndex, type ArticleIndex, type QueryTerm } from "../../src/search/article-index.js";
 
