@@ -116,7 +116,7 @@ const MAX_QUERY_TERMS = 31;
  * Identifies how indexes are built: the analyzer's tables and this version number (raise it when the analysis
  * or the saved layout changes). A saved index of another format is rebuilt instead of being read.
  */
-const ANALYZER_VERSION = 4;
+const ANALYZER_VERSION = 5;
 const INDEX_FORMAT = createHash("sha256")
   .update(JSON.stringify({ v: ANALYZER_VERSION, PHRASES, WORDS, RELATED, JURISDICTIONS, TOPICS }))
   .digest("hex")

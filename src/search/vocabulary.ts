@@ -102,8 +102,16 @@ export const PHRASES: ReadonlyArray<readonly [string, string | readonly string[]
   ["proof-of-work", "mine"],
 ];
 
+/**
+ * A table looked up with words from articles and questions: without a prototype, so "constructor" or "toString"
+ * are not keys of it (they would find Object's own methods).
+ */
+function wordTable<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
+
 /** Single words folded before stemming (spelling variants, abbreviations, synonyms). */
-export const WORDS: Readonly<Record<string, string>> = {
+export const WORDS: Readonly<Record<string, string>> = wordTable({
   btc: "bitcoin", bitcoins: "bitcoin", xbt: "bitcoin",
   eth: "ether", ethereum: "ether", ethers: "ether",
   cryptocurrency: "crypto", cryptocurrencies: "crypto", cryptos: "crypto", cryptoasset: "crypto", cryptoassets: "crypto", coins: "crypto",
@@ -131,10 +139,10 @@ export const WORDS: Readonly<Record<string, string>> = {
   redemption: "redeem", redemptions: "redeem", redeemed: "redeem", redeemable: "redeem", redeeming: "redeem",
   jan: "januari", feb: "februari", mar: "march", apr: "april", jun: "june", jul: "juli", aug: "august", sep: "septemb", sept: "septemb", oct: "octob", nov: "novemb", dec: "decemb",
   greenlit: "approv", okayed: "approv", approve: "approv", approved: "approv", approval: "approv", approvals: "approv",
-};
+});
 
 /** Related terms a question is widened with (at a lower weight): near-synonyms that are not the same thing. */
-export const RELATED: Readonly<Record<string, readonly string[]>> = {
+export const RELATED: Readonly<Record<string, readonly string[]>> = wordTable({
   vasp: ["exchang", "licens"],
   exchang: ["vasp"],
   kyc: ["aml"],
@@ -156,7 +164,7 @@ export const RELATED: Readonly<Record<string, readonly string[]>> = {
   peg: ["stablecoin"],
   limit: ["exce"],
   punish: ["prison", "penalti", "sentenc"],
-};
+});
 
 /** Jurisdiction names and demonyms → the jurisdiction's search token ("britain" → "uk"). */
 export function jurisdictionAliases(): Map<string, string> {

@@ -48,6 +48,10 @@ describe("analyze", () => {
     expect(analyze("can you tell us about US rules")).toEqual([onlyTerm("America"), onlyTerm("rules")]);
   });
 
+  it("folds words that name Object's own properties as any other word", () => {
+    expect(analyze("constructor constructors toString valueOf")).toEqual(["constructor", "constructor", "tostr", "valueof"]);
+  });
+
   it("reads a multi-word name as one term even across a line break or hyphen", () => {
     expect(analyze("Securities and\nExchange Commission")).toEqual(["sec"]);
     expect(analyze("anti money laundering")).toEqual(analyze("anti-money-laundering"));

@@ -138,3 +138,10 @@ describe("parseQuestion: text", () => {
     expect(parse("  is\u0000 bitcoin\u0007   banned?\n").text).toBe("is bitcoin banned?");
   });
 });
+
+describe("parseQuestion: words that name Object's own properties", () => {
+  it("reads “constructor” and “toString” as words to search for, not as tables' methods", () => {
+    const parsed = parse("who regulates the constructor of toString?");
+    expect(parsed.core).toEqual(expect.arrayContaining(["constructor", "tostr"]));
+  });
+});
