@@ -26,8 +26,7 @@ export class PostingList {
   append(docs: Uint32Array, tfs: Uint8Array, from: number, to: number): void {
     const n = to - from;
     if (this.length + n > this.docs.length) this.reserve(Math.max(this.length + n, this.length * 2));
-    this.docs.set(docs.subarray(from, to), this.length);
-    this.tfs.set(tfs.subarray(from, to), this.length);
+    copy(docs, tfs, from, to, this.docs, this.tfs, this.length);
     this.length += n;
     this.live += n;
   }
@@ -35,11 +34,26 @@ export class PostingList {
   private reserve(capacity: number): void {
     // A view of saved bytes is copied out the first time it grows.
     const docs = new Uint32Array(capacity);
-    docs.set(this.docs.subarray(0, this.length));
     const tfs = new Uint8Array(capacity);
-    tfs.set(this.tfs.subarray(0, this.length));
+    copy(this.docs, this.tfs, 0, this.length, docs, tfs, 0);
     this.docs = docs;
     this.tfs = tfs;
+  }
+}
+
+/** Postings copied at once (`set`) from this many on; fewer, one by one: two views of each array would cost more. */
+const COPY_WHOLE_FROM = 32;
+
+/** Copies the postings `docs[from…to)` and their term frequencies to `toDocs` and `toTfs` at `at`. */
+function copy(docs: Uint32Array, tfs: Uint8Array, from: number, to: number, toDocs: Uint32Array, toTfs: Uint8Array, at: number): void {
+  if (to - from >= COPY_WHOLE_FROM) {
+    toDocs.set(docs.subarray(from, to), at);
+    toTfs.set(tfs.subarray(from, to), at);
+    return;
+  }
+  for (let i = from; i < to; i++, at++) {
+    toDocs[at] = docs[i]!;
+    toTfs[at] = tfs[i]!;
   }
 }
 
