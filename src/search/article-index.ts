@@ -83,6 +83,9 @@ interface WordCounts {
 
 /** A vocabulary word whose count is read from the shared array: adding articles counts words without touching objects. */
 class CountedWord implements WordCount {
+  /** Its search term ({@link termOf} of the word), once known from a written form of it. */
+  term: string | null | undefined = undefined;
+
   constructor(
     readonly word: string,
     private readonly n: number,
@@ -175,7 +178,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
   const vocab = new Map<string, number>();
   /** Terms and vocabulary words by number. */
   const termList: Term[] = [];
-  const wordList: WordCount[] = [];
+  const wordList: CountedWord[] = [];
   const wordCounts: WordCounts = { values: new Int32Array(1024) };
   /** Per term number: live articles with the term in any field. */
   let termDf = new Int32Array(1024);
@@ -293,7 +296,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
       const entry = wordList[n]!;
       // A word the articles use that is not English is a name or jargon ("binance", "mica"): a word of the field.
       if (!isEnglishWord(entry.word)) {
-        const term = termOf(entry.word);
+        const term = entry.term !== undefined ? entry.term : termOf(entry.word);
         if (term) jargon.add(term);
       }
       wordTree?.set(entry.word, entry);
@@ -366,6 +369,8 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
       }
       slotTerm[slot] = term ? termNumber(term) : -1;
       slotWord[slot] = word ? wordNumber(word) : -1;
+      // A vocabulary word (lower-case letters only) has the term of any written form of it: kept for `countWord`.
+      if (word) wordList[slotWord[slot]!]!.term ??= term;
       slotMayStartPhrase[slot] = mayStartPhrase(written) ? 1 : 0;
     }
     return slot;

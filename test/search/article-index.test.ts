@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Article } from "../../src/articles/article.js";
 import { findWords } from "../../src/articles/words.js";
-import { analyze } from "../../src/search/analyzer.js";
+import { analyze, termOf } from "../../src/search/analyzer.js";
 import { NumberList } from "../../src/search/number-list.js";
 import { createArticleIndex, type ArticleIndex, type QueryTerm } from "../../src/search/article-index.js";
 
@@ -220,5 +220,16 @@ describe("ArticleIndex.vocabulary", () => {
     expect(index.vocabulary.get("zorblax")?.count).toBe(2);
     index.remove([zorblax]);
     expect(index.vocabulary.has("zorblax")).toBe(false);
+  });
+});
+
+describe("ArticleIndex.jargon", () => {
+  it("holds the search terms of the articles' words that are not English, from titles and bodies, kept through a save", () => {
+    const index = createArticleIndex();
+    index.add([article("j", "Zorblaxes fined", "Regulators fined Binance and the Kraxoning exchanges.")]);
+    const expected = ["binanc", "kraxon", "zorblax"];
+    expect([...index.jargon()].sort()).toEqual(expected);
+    expect(expected).toEqual(["binance", "kraxoning", "zorblaxes"].map(termOf).sort());
+    expect([...createArticleIndex(index.toBytes()).jargon()].sort()).toEqual(expected);
   });
 });
