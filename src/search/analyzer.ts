@@ -80,7 +80,8 @@ function scan(text: string, visit: (surface: string, start: number, end: number,
  * that keep their own table of written words, such as the index, so a word seen before costs no new string. Such
  * a caller may also pass `mayStartPhrase`, which says (from its table, by {@link mayStartPhrase}) whether a phrase
  * can begin with the word; phrases are looked for only where it says yes. `words` are the text's words, when
- * another thread has found them already: exactly what {@link findWords} lists for this text alone (from 0).
+ * they were found already (by ingestion, or on another thread): exactly what {@link findWords} lists for this
+ * text alone (from 0).
  */
 export function scanSpans(
   text: string,

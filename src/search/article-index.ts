@@ -20,8 +20,8 @@ export interface IndexedMeta {
 }
 
 /**
- * What the index reads of an article: its text and the fields filters and ranking use; and, when another thread
- * has found them already, its body's words as the analyzer's `findWords` lists them.
+ * What the index reads of an article: its text and the fields filters and ranking use; and its body's words as
+ * `wordsOf` lists them, when they were found already (by ingestion's inference, or on another thread).
  */
 export type IndexedArticle = Pick<Article, "id" | "title" | "body" | "publishedAt" | "jurisdictions" | "topics" | "relevant"> & {
   readonly bodyWords?: Int32Array;

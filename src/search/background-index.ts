@@ -46,8 +46,8 @@ export interface BackgroundIndexOptions {
   /** How long to wait without the worker handling a message before giving up on it. */
   readonly stallMs?: number;
   /**
-   * Messages the worker must be behind by before this thread finds the words of the next change's bodies for it
-   * (`Infinity`: never).
+   * Messages the worker must be behind by before this thread finds the words of the next change's bodies for it,
+   * when they were not found already (`Infinity`: never).
    */
   readonly helpFromLag?: number;
   /** The worker's module, when not {@link indexWorkerEntry}'s. */
