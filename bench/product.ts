@@ -5,5 +5,5 @@
 export const loadBuilt = <T>(module: string): Promise<T> => import(new URL(`../dist/${module}`, import.meta.url).href) as Promise<T>;
 
 export const { createArticleStore } = await loadBuilt<typeof import("../src/articles/store.js")>("src/articles/store.js");
-export const { createCore } = await loadBuilt<typeof import("../src/core.js")>("src/core.js");
+export const { createCore, INDEX_IN_WORKER_FROM_BYTES } = await loadBuilt<typeof import("../src/core.js")>("src/core.js");
 export const { openDatabase } = await loadBuilt<typeof import("../src/storage/database.js")>("src/storage/database.js");

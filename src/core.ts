@@ -42,7 +42,7 @@ export interface CoreDeps {
 }
 
 /** See {@link CoreDeps.indexInWorkerFromBytes}: smaller ingests are quicker without starting a worker. */
-const INDEX_IN_WORKER_FROM_BYTES = 8 * 1024 * 1024;
+export const INDEX_IN_WORKER_FROM_BYTES = 8 * 1024 * 1024;
 /** Bytes of input per article, roughly, for guessing how many articles an ingest brings. */
 const BYTES_PER_ARTICLE = 3000;
 

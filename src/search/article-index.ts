@@ -146,11 +146,13 @@ interface Unit {
 /** What a vocabulary word looks like once folded. */
 const VOCABULARY_WORD = /^[a-z]{3,}$/;
 
-/** Written word → the word the vocabulary keeps (folded, three letters or more), memoised: the same words recur. */
-const vocabularyWordOf = memoizeWords((written) => {
-  const folded = fold(written);
-  return VOCABULARY_WORD.test(folded) ? folded : null;
-}, 500_000);
+/** The word the vocabulary keeps of a written word, given its {@link fold}: the fold, when three letters a–z or more. */
+function keptWord(written: string, folded: string): string | null {
+  return written.length >= 3 && VOCABULARY_WORD.test(folded) ? folded : null;
+}
+
+/** {@link keptWord}, memoised: the same words recur. */
+const vocabularyWordOf = memoizeWords((written) => keptWord(written, fold(written)), 500_000);
 
 /** Characters that no fold takes out (spaces, hyphens, apostrophes, dots): a word with one is never in the vocabulary. */
 const SEPARATOR = /[\s\-'’.]/;
@@ -361,7 +363,8 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
       // Worked out afresh, not through the analyzer's memos: this table is the memo of written words here.
       const written = slots.word(slot);
       const { term, folded } = readWord(written);
-      const word = term && written.length >= 3 && VOCABULARY_WORD.test(folded) ? folded : null;
+      // A stop word in a body is no word of the vocabulary (in a title it is: see `collect`).
+      const word = term ? keptWord(written, folded) : null;
       if (slot >= slotTerm.length) {
         slotTerm = grown(slotTerm, slot + 1);
         slotWord = grown(slotWord, slot + 1);
