@@ -47,8 +47,7 @@ const topicAndRelevanceWords = wholeWordMatchers([TOPIC_PHRASES, RELEVANCE_PHRAS
 /**
  * What ingestion infers from an article's text, reading each of its texts once: the same topics as
  * {@link inferTopics} (`undefined` when `withTopics` is false) and the same verdict as `isRegulationNews`.
- * `bodyWords`, when given, are `findWords`' list for the body (see `wordsOf`): phrases are then looked for only
- * where its words begin.
+ * `bodyWords`, when given, are `wordsOf(article.body)`: phrases are then looked for only where its words begin.
  */
 export function inferTopicsAndRelevance(
   article: { title: string; body: string; categories?: readonly string[] | undefined },

@@ -28,7 +28,7 @@ export interface PhraseMatch {
 export interface WholeWordMatcher {
   /**
    * Every match, left to right: the same as `[...text.matchAll(wholeWordPattern(phrases, flags))]`. `words`, when
-   * given, are `findWords`' list for `text`, or for a longer text that begins with it (see {@link WholeWordMatchers.matchAll}).
+   * given, are `wordsOf(text)`, or `wordsOf` of a longer text that begins with it (see {@link WholeWordMatchers.matchAll}).
    */
   matchAll(text: string, words?: Int32Array): PhraseMatch[];
   /**
@@ -47,8 +47,8 @@ export interface WholeWordMatcher {
 /** Several lists of phrases found in one pass: each list's matches as if it were searched alone. */
 export interface WholeWordMatchers {
   /**
-   * The matches of each list, in the order the lists were given. `words`, when given, are `findWords`' list for
-   * `text`, or for a longer text that begins with it (its words past the end are not read): matches are then looked
+   * The matches of each list, in the order the lists were given. `words`, when given, are `wordsOf(text)`, or
+   * `wordsOf` of a longer text that begins with it (its words past the end are not read): matches are then looked
    * for only where a word begins, which finds the same ones without reading every character.
    */
   matchAll(text: string, words?: Int32Array): PhraseMatch[][];

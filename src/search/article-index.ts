@@ -84,7 +84,7 @@ interface WordCounts {
 /** A vocabulary word whose count is read from the shared array: adding articles counts words without touching objects. */
 class CountedWord implements WordCount {
   /** Its search term ({@link termOf} of the word), once known from a written form of it. */
-  term: string | null | undefined = undefined;
+  term: string | undefined = undefined;
 
   constructor(
     readonly word: string,
@@ -373,7 +373,7 @@ export function createArticleIndex(saved?: Uint8Array): ArticleIndex {
       slotTerm[slot] = term ? termNumber(term) : -1;
       slotWord[slot] = word ? wordNumber(word) : -1;
       // A vocabulary word (lower-case letters only) has the term of any written form of it: kept for `countWord`.
-      if (word) wordList[slotWord[slot]!]!.term ??= term;
+      if (word) wordList[slotWord[slot]!]!.term ??= termList[slotTerm[slot]!]!.term;
       slotMayStartPhrase[slot] = mayStartPhrase(written) ? 1 : 0;
     }
     return slot;

@@ -46,8 +46,9 @@ export interface BackgroundIndexOptions {
   /** How long to wait without the worker handling a message before giving up on it. */
   readonly stallMs?: number;
   /**
-   * Messages the worker must be behind by before this thread finds the words of the next change's bodies for it,
-   * when they were not found already (`Infinity`: never).
+   * Messages the worker must be behind by before this thread finds the words of the next change's bodies for it.
+   * Only for a change whose articles came without their words (ingestion finds them for inference, and they are sent
+   * whatever the lag); `Infinity`: never.
    */
   readonly helpFromLag?: number;
   /** The worker's module, when not {@link indexWorkerEntry}'s. */
@@ -120,7 +121,7 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
       // the worker is behind: then this thread finds them for it (about a tenth of its work per article), which
       // would otherwise finish long before the worker and wait.
       const found = upserted.every((article) => article.bodyWords);
-      const words = upserted.length > 0 && (found || sent - Atomics.load(handled, 0) >= helpFromLag) ? wordsOf(upserted) : undefined;
+      const words = upserted.length > 0 && (found || sent - Atomics.load(handled, 0) >= helpFromLag) ? packBodyWords(upserted) : undefined;
       const message: IndexWorkerMessage = { type: "change", removed: removed.map(indexed), upserted: upserted.map(indexed), ...(words ? { words } : {}) };
       send(message, words ? [words.values.buffer as ArrayBuffer, words.ends.buffer as ArrayBuffer] : []);
       waitFor(maxAhead);
@@ -145,8 +146,11 @@ export function startBackgroundIndex(saved?: Uint8Array, options: BackgroundInde
   };
 }
 
-/** The words of the articles' bodies (found here unless they were) in one list, to be transferred to the worker in one piece. */
-function wordsOf(articles: readonly IndexedArticle[]): { values: Int32Array; ends: Int32Array } {
+/**
+ * The words of the articles' bodies (as `wordsOf` lists them: found here unless they were already) in one list, to
+ * be transferred to the worker in one piece.
+ */
+function packBodyWords(articles: readonly IndexedArticle[]): { values: Int32Array; ends: Int32Array } {
   const spans = new NumberList(3 * 1024);
   const ends = new Int32Array(articles.length);
   articles.forEach((article, i) => {

@@ -59,7 +59,7 @@ port.on("message", (message: IndexWorkerMessage) => {
   }
 });
 
-/** The upserted articles of a change, each with its body's words when the main thread found them (see `wordsOf`). */
+/** The upserted articles of a change, each with its body's words when the main thread sent them (see `packBodyWords`). */
 function withWords({ upserted, words }: Extract<IndexWorkerMessage, { type: "change" }>): readonly IndexedArticle[] {
   if (!words) return upserted;
   return upserted.map((article, i) => ({ ...article, bodyWords: words.values.subarray(i === 0 ? 0 : words.ends[i - 1], words.ends[i]) }));

@@ -103,8 +103,8 @@ export const PHRASES: ReadonlyArray<readonly [string, string | readonly string[]
 ];
 
 /**
- * A table looked up with words from articles and questions: without a prototype, so "constructor" or "toString"
- * are not keys of it (they would find Object's own methods).
+ * A table looked up with words from articles and questions: without a prototype, so "constructor" is not a key of
+ * it (it would find Object's own constructor).
  */
 function wordTable<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
   return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJurisdictions, inferJurisdictions, inferTopics, inferTopicsAndRelevance } from "../../src/articles/infer.js";
 import { isRegulationNews } from "../../src/articles/relevance.js";
+import { wordsOf } from "../../src/articles/words.js";
 
 describe("inferJurisdictions", () => {
   it("counts a jurisdiction named in the title", () => {
@@ -27,6 +28,12 @@ describe("inferJurisdictions", () => {
 
   it("returns nothing when no place is named", () => {
     expect(inferJurisdictions("Exchange fined", "The exchange was fined for poor controls.")).toEqual([]);
+  });
+
+  it("names the same jurisdictions from the body's words found beforehand, as ingestion does", () => {
+    const body = "Japan's FSA and the U.S.SEC met. Hong\nKong regulators and the SFC followed, as Hong-Kong's SFC said; the FCA waited.";
+    expect(inferJurisdictions("Regulators meet", body)).toEqual(["Hong Kong"]);
+    expect(inferJurisdictions("Regulators meet", body, wordsOf(body))).toEqual(inferJurisdictions("Regulators meet", body));
   });
 
   it("names China for the seed article about Chinese telecom fraud", () => {
@@ -70,6 +77,8 @@ describe("inferTopicsAndRelevance", () => {
   it.each(articles.map((a) => [a.title || "(empty)", a] as const))("reads “%s” as inferTopics and isRegulationNews do, in one pass", (_, article) => {
     expect(inferTopicsAndRelevance(article, true)).toEqual({ topics: inferTopics(article.title, article.body), relevant: isRegulationNews(article) });
     expect(inferTopicsAndRelevance(article, false)).toEqual({ topics: undefined, relevant: isRegulationNews(article) });
+    // From the body's words found beforehand, as ingestion does: the same topics and verdict.
+    expect(inferTopicsAndRelevance(article, true, wordsOf(article.body))).toEqual(inferTopicsAndRelevance(article, true));
   });
 });
 

@@ -67,6 +67,19 @@ describe("upsertMany", () => {
     expect(change.upserted.map((a) => a.bodyWords)).toEqual([records[0]!.bodyWords, undefined, records[2]!.bodyWords]);
   });
 
+  it("hands an updated or re-added article on with the words of its new body", () => {
+    const store = openTempStore();
+    const first = toRecord(draft(1));
+    store.upsertMany([first], user);
+    const changed = toRecord(draft(1, { body: "A new body about stablecoin reserves and the rules for them." }));
+    const { change } = store.upsertMany([changed], user);
+    expect(change.upserted[0]!.body).toBe(changed.body);
+    expect(change.upserted[0]!.bodyWords).toBe(changed.bodyWords);
+    store.retract(first.id);
+    const again = toRecord(draft(1, { body: "Back again, about exchanges." }));
+    expect(store.upsertMany([again], user).change.upserted[0]!.bodyWords).toBe(again.bodyWords);
+  });
+
   it("keeps the first ingest time when an article is updated", () => {
     const store = openTempStore(undefined, { now: dailyClock() });
     const record = toRecord(draft(1));

@@ -164,6 +164,21 @@ describe("wholeWordMatcher", () => {
 });
 
 describe("wholeWordMatchers", () => {
+  it("finds topic and relevance words from the words found beforehand as each list's regex finds them, in a whole text and any beginning of it", () => {
+    // The two lists inference reads together (infer.ts), each going on from where its last match ended.
+    const lists = [TOPIC_PHRASES, RELEVANCE_PHRASES];
+    const matchers = wholeWordMatchers(lists);
+    const rnd = random(13);
+    for (const text of texts([...TOPIC_PHRASES, ...RELEVANCE_PHRASES], 1500, 17)) {
+      const words = wordsOf(text);
+      const start = text.slice(0, Math.floor(rnd() * (text.length + 1)));
+      for (const part of [text, start]) {
+        const found = matchers.matchAll(part, words).map((matches) => matches.map(({ index, text }) => ({ index, text })));
+        expect(found, JSON.stringify(part)).toEqual(lists.map((phrases) => byRegex(phrases, "i", part)));
+      }
+    }
+  });
+
   it("finds each list's matches in one pass, as if each list were searched alone", () => {
     const lists = [TOPIC_PHRASES, RELEVANCE_PHRASES, oddPhrases];
     const matchers = wholeWordMatchers(lists);

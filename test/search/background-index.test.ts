@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { wordsOf } from "../../src/articles/words.js";
 import { analyze } from "../../src/search/analyzer.js";
 import { createArticleIndex, type ArticleIndex, type IndexedArticle } from "../../src/search/article-index.js";
 import { indexWorkerEntry, startBackgroundIndex, withoutTypeScriptLoaders } from "../../src/search/background-index.js";
@@ -62,6 +63,20 @@ describe("startBackgroundIndex", () => {
       const background = startBackgroundIndex(undefined, { helpFromLag });
       background.apply([], [EU, JP, CN]);
       background.apply([CN], [CN_LATER, US]);
+      expect(Buffer.from(background.finish()), `helpFromLag ${helpFromLag}`).toEqual(Buffer.from(here.toBytes()));
+    }
+  });
+
+  it("builds the same index from articles that come with their words (as ingestion sends them), all or some", () => {
+    const here = createArticleIndex();
+    here.add([EU, JP, CN]);
+    here.remove([CN]);
+    here.add([CN_LATER, US]);
+    const withWords = (article: IndexedArticle) => ({ ...article, bodyWords: wordsOf(article.body) });
+    for (const helpFromLag of [0, Infinity]) {
+      const background = startBackgroundIndex(undefined, { helpFromLag });
+      background.apply([], [EU, JP, CN].map(withWords));
+      background.apply([CN], [withWords(CN_LATER), US]);
       expect(Buffer.from(background.finish()), `helpFromLag ${helpFromLag}`).toEqual(Buffer.from(here.toBytes()));
     }
   });
