@@ -1,4 +1,4 @@
-import type { ArticleDraft } from "../articles/article.js";
+import { type ArticleDraft, articleId } from "../articles/article.js";
 import { toRecord } from "../articles/ingest.js";
 import { isSameStory, titlesAlike } from "../articles/same-story.js";
 import type { ArticleStore, StoreChange } from "../articles/store.js";
@@ -69,7 +69,8 @@ function storeEach(store: ArticleStore, drafts: readonly ArticleDraft[], options
       }
     }
     // Keep the stored article's identity when the guid matched under a new link, so its id (and citations) stay.
-    const record = { ...(duplicate ? toRecord(draft, duplicate.identity) : fresh), feedId: options.feedId ?? null };
+    const identity = duplicate ? { identity: duplicate.identity, id: articleId(duplicate.identity) } : {};
+    const record = { ...fresh, ...identity, feedId: options.feedId ?? null };
     const { outcomes, change } = store.upsertMany([record], { origin: "user" });
     const outcome = outcomes[0] ?? "unchanged";
     report[outcome]++;
