@@ -20,6 +20,7 @@ import { silentLogger, type Logger } from "./logger.js";
 import { createArticleIndex, type ArticleIndex } from "./search/article-index.js";
 import { answerQuestion, summarize, type Answer, type ArticleSummary } from "./search/answer.js";
 import { startBackgroundIndex, type BackgroundIndex, type BackgroundIndexOptions } from "./search/background-index.js";
+import { savedIndexes } from "./search/saved-index.js";
 
 /** What {@link createCore} needs. Only the composition root wires real ones together. */
 export interface CoreDeps {
@@ -121,16 +122,16 @@ export function createCore(deps: CoreDeps): Core {
   let inbox: UpdateInbox | undefined;
   let subscriptions: SubscriptionStore | undefined;
 
+  const savedIndex = savedIndexes(store.db, store.file);
+
   /** The saved index, when it reflects the store as it is now (and was written by this version). */
   const loadSaved = (): ArticleIndex | undefined => {
-    const saved = store.db.prepare<[string], { store_version: number; data: Uint8Array | string }>("SELECT store_version, data FROM search_index WHERE name = ?").get("articles");
     const version = store.version();
-    if (!saved || saved.store_version !== version) return undefined;
     const started = performance.now();
     try {
-      // An index saved as JSON text comes from a version before the binary layout: rebuilt like any other format.
-      if (typeof saved.data === "string") throw new Error("the saved index is in the old JSON layout");
-      const loaded = createArticleIndex(saved.data);
+      const saved = savedIndex.load(version);
+      if (!saved) return undefined;
+      const loaded = createArticleIndex(saved);
       indexVersion = version;
       logger.debug({ articles: loaded.size, ms: Math.round(performance.now() - started) }, "search index loaded");
       return loaded;
@@ -162,9 +163,7 @@ export function createCore(deps: CoreDeps): Core {
   const save = (bytes?: Uint8Array): boolean => {
     if (!index || deps.readonly) return false;
     try {
-      store.db
-        .prepare("INSERT INTO search_index (name, store_version, data) VALUES ('articles', ?, ?) ON CONFLICT (name) DO UPDATE SET store_version = excluded.store_version, data = excluded.data")
-        .run(indexVersion, bytes ?? index.toBytes());
+      savedIndex.save(indexVersion, bytes ?? index.toBytes());
       return true;
     } catch (error) {
       // The saved index is only a cache: a read-only or full disk costs a rebuild at the next start, nothing more.

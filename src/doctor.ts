@@ -4,6 +4,7 @@ import { createArticleStore, type ArticleStore } from "./articles/store.js";
 import { readConfig } from "./config.js";
 import { createCore } from "./core.js";
 import { isRegbotError } from "./errors.js";
+import { savedIndexes } from "./search/saved-index.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { integrityProblems } from "./storage/backup.js";
 import { openDatabase, type Db } from "./storage/database.js";
@@ -106,14 +107,29 @@ function checkArticles(store: ArticleStore): DoctorCheck {
   return ok("articles", `${count.toLocaleString("en")} stored${newest ? `, newest published ${newest}` : ""}`);
 }
 
-/** The saved search index reflects the store when it was saved at the store's current version. */
+/** The saved search index reflects the store when it was saved at the store's current version, and its file is the one saved. */
 function checkIndex(store: ArticleStore, readonly: boolean, logger: Logger): DoctorCheck {
   const savedVersion = () =>
     store.db.prepare<[], { store_version: number }>("SELECT store_version FROM search_index WHERE name = 'articles'").get()?.store_version;
+  /** Why the index saved for the store as it is cannot be read, or `undefined` when it can. */
+  const unreadable = (): string | undefined => {
+    try {
+      savedIndexes(store.db, store.file).load(store.version());
+      return undefined;
+    } catch (error) {
+      return describe(error);
+    }
+  };
   const saved = savedVersion();
   const version = store.version();
-  if (saved === version) return ok("search index", `matches the store (version ${version})`);
-  const was = saved === undefined ? "was missing" : `was out of date (saved at store version ${saved}, the store is at ${version})`;
+  const cannotRead = saved === version ? unreadable() : undefined;
+  if (saved === version && cannotRead === undefined) return ok("search index", `matches the store (version ${version})`);
+  const was =
+    saved === undefined
+      ? "was missing"
+      : cannotRead !== undefined
+        ? `could not be read (${cannotRead})`
+        : `was out of date (saved at store version ${saved}, the store is at ${version})`;
   if (readonly) return problem("search index", `${was}; in a read-only database it is rebuilt in memory at every start. Let regbot write to the database to save it.`);
   try {
     // Answering a question builds the index from the store and saves it, as the bot does at start.
@@ -121,8 +137,9 @@ function checkIndex(store: ArticleStore, readonly: boolean, logger: Logger): Doc
   } catch (error) {
     return problem("search index", `${was}, and rebuilding it failed: ${describe(error)}`);
   }
-  const now = savedVersion();
-  if (now !== store.version()) return problem("search index", `${was}, and the rebuilt index could not be saved (the bot rebuilds it at every start). Check the disk space and the database's permissions.`);
+  if (savedVersion() !== store.version() || unreadable() !== undefined) {
+    return problem("search index", `${was}, and the rebuilt index could not be saved (the bot rebuilds it at every start). Check the disk space and the permissions of the database and its folder.`);
+  }
   return ok("search index", `${was}: rebuilt`);
 }
 

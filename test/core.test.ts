@@ -7,6 +7,7 @@ import { createCore, MAX_QUESTION_LENGTH, type Core } from "../src/core.js";
 import { RegbotError, type RegbotErrorCode } from "../src/errors.js";
 import { openTempStore, tempDir, writeFiles } from "./fakes/temp-store.js";
 import { regbotErrorOf } from "./fakes/regbot-error.js";
+import { savedIndexes } from "../src/search/saved-index.js";
 
 const THAI_JSON = JSON.stringify({
   title: "Thailand bans crypto payments",
@@ -257,10 +258,14 @@ describe("ask", () => {
   ])("rebuilds a saved index %s instead of reading it", (_, damage) => {
     const { core, store } = setup();
     core.ask(THAI_QUESTION);
-    const saved = store.db.prepare("SELECT data FROM search_index").get() as { data: Buffer };
-    const damaged = damage(saved.data);
-    expect(damaged).not.toEqual(saved.data);
-    store.db.prepare("UPDATE search_index SET data = ?").run(damaged);
+    // Saved again as it would have been written: through the same file and checksum, so what is read is the damage.
+    const saved = savedIndexes(store.db, store.file);
+    const version = savedIndexVersion(store)!;
+    const bytes = Buffer.from(saved.load(version)!);
+    const damaged = damage(bytes);
+    expect(damaged).not.toEqual(bytes);
+    if (typeof damaged === "string") store.db.prepare("UPDATE search_index SET data = ?").run(damaged);
+    else saved.save(version, damaged);
     const saves = countIndexSaves(store);
     expect(citedIds(secondProcess(store).core, THAI_QUESTION)).toEqual(citedIds(core, THAI_QUESTION));
     expect(saves()).toBe(1);

@@ -66,6 +66,17 @@ describe("runDoctor", () => {
     expect(byName(doctor(db))["search index"]!.detail).toMatch(/^matches the store/);
   });
 
+  it("rebuilds a search index whose file is gone, or is not the one the database names", () => {
+    const db = healthyDatabase();
+    fs.rmSync(`${db}.index`);
+    const gone = byName(doctor(db))["search index"]!;
+    expect(gone.ok).toBe(true);
+    expect(gone.detail).toMatch(/^could not be read \(.*cannot be read \(ENOENT\)\): rebuilt$/);
+    fs.writeFileSync(`${db}.index`, "not an index");
+    expect(byName(doctor(db))["search index"]!.detail).toMatch(/^could not be read \(.*not the one the database names.*\): rebuilt$/);
+    expect(byName(doctor(db))["search index"]!.detail).toMatch(/^matches the store/);
+  });
+
   it("reports a bad setting by name, with the fix, while the database checks still run", () => {
     const checks = doctor(healthyDatabase(), { REGBOT_MAX_CITATIONS: "abc" });
     const config = byName(checks).configuration!;

@@ -1,0 +1,92 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import type { Db } from "../storage/database.js";
+
+/**
+ * Where the search index is kept between runs: in a file beside the database (`regbot.db.index`), which the
+ * database's `search_index` row names by size and checksum. Writing a file is several times quicker than writing
+ * the same bytes into SQLite (and then checkpointing them), it has no 1 GB limit, and loading reads it in one go.
+ * The row says which store version the index reflects; a file that does not match its row (another save, a cut
+ * write, a restored backup) is never read as the index.
+ */
+export interface SavedIndexes {
+  /** The index saved for store version `version`, or `undefined` when none is. Throws why a saved one cannot be used. */
+  load(version: number): Uint8Array | undefined;
+  /** Saves the index of store version `version`. Throws when it cannot (a full or read-only disk). */
+  save(version: number, bytes: Uint8Array): void;
+  /** The file the index is saved in; `undefined` for a database in memory, which keeps it in its row. */
+  readonly file: string | undefined;
+}
+
+/** What a row holds instead of the index when the index is in its file. */
+const FILE_MAGIC = "regbot-index-file\n";
+
+interface FileDescriptor {
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/** Saved indexes of the database `db`, whose file is `dbFile`. */
+export function savedIndexes(db: Db, dbFile: string): SavedIndexes {
+  const inMemory = dbFile === "" || dbFile === ":memory:" || dbFile.startsWith("file::memory:");
+  const file = inMemory ? undefined : `${dbFile}.index`;
+  const read = db.prepare<[], { store_version: number; data: Uint8Array | string | null }>("SELECT store_version, data FROM search_index WHERE name = 'articles'");
+  const write = db.prepare<[number, Uint8Array]>(
+    "INSERT INTO search_index (name, store_version, data) VALUES ('articles', ?, ?) ON CONFLICT (name) DO UPDATE SET store_version = excluded.store_version, data = excluded.data",
+  );
+  return {
+    file,
+    load(version) {
+      const saved = read.get();
+      if (!saved || saved.store_version !== version) return undefined;
+      // An index saved as JSON text comes from a version before the binary layout: rebuilt like any other format.
+      if (typeof saved.data === "string" || saved.data === null) throw new Error("the saved index is in the old JSON layout");
+      const descriptor = fileDescriptor(saved.data);
+      // Saved in the row itself: by a version before index files, or for a database in memory.
+      if (!descriptor) return saved.data;
+      if (!file) throw new Error("the saved index is in a file, and this database has none");
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (error) {
+        throw new Error(`the saved index file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      }
+      if (bytes.length !== descriptor.bytes || checksum(bytes) !== descriptor.sha256) {
+        throw new Error(`the saved index file ${file} is not the one the database names (another save, or a cut write)`);
+      }
+      return bytes;
+    },
+    save(version, bytes) {
+      if (!file) {
+        write.run(version, bytes);
+        return;
+      }
+      // Written under another name and renamed, so the file's name never stands for half an index; the row, written
+      // last, names the file's bytes, so a save cut short anywhere leaves nothing that passes for the index.
+      const temporary = `${file}.${process.pid}.tmp`;
+      try {
+        fs.writeFileSync(temporary, bytes);
+        fs.renameSync(temporary, file);
+      } catch (error) {
+        fs.rmSync(temporary, { force: true });
+        throw error;
+      }
+      const descriptor: FileDescriptor = { bytes: bytes.length, sha256: checksum(bytes) };
+      write.run(version, Buffer.from(`${FILE_MAGIC}${JSON.stringify(descriptor)}`));
+    },
+  };
+}
+
+/** The file's size and checksum, when `data` names an index file rather than holding an index. */
+function fileDescriptor(data: Uint8Array): FileDescriptor | undefined {
+  if (data.length > 1024) return undefined;
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString();
+  if (!text.startsWith(FILE_MAGIC)) return undefined;
+  const parsed = JSON.parse(text.slice(FILE_MAGIC.length)) as Partial<FileDescriptor>;
+  if (!Number.isInteger(parsed.bytes) || typeof parsed.sha256 !== "string") throw new Error("the saved index's file description does not add up");
+  return parsed as FileDescriptor;
+}
+
+function checksum(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}

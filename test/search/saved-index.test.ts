@@ -1,0 +1,73 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { savedIndexes } from "../../src/search/saved-index.js";
+import { openDatabase } from "../../src/storage/database.js";
+import { tempDir } from "../fakes/temp-store.js";
+
+/** A migrated database in a new temp folder, closed after the test. */
+function database(file = path.join(tempDir(), "regbot.db")) {
+  const db = openDatabase(file);
+  onTestFinished(() => {
+    if (db.open) db.close();
+  });
+  return { db, file };
+}
+
+const INDEX = Buffer.from("regbot-index\n{\"pretend\":true}\n0123456789");
+
+describe("savedIndexes", () => {
+  it("keeps the index in a file beside the database, and reads it back for the store version it was saved at", () => {
+    const { db, file } = database();
+    const saved = savedIndexes(db, file);
+    expect(saved.load(1)).toBeUndefined();
+    saved.save(1, INDEX);
+    expect(saved.file).toBe(`${file}.index`);
+    expect(fs.readFileSync(`${file}.index`)).toEqual(INDEX);
+    expect(Buffer.from(saved.load(1)!)).toEqual(INDEX);
+    // Another store version: the index does not reflect it.
+    expect(saved.load(2)).toBeUndefined();
+    // Nothing is left under a temporary name.
+    expect(fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("does not read a file the database does not name: changed, cut short, or missing", () => {
+    const { db, file } = database();
+    const saved = savedIndexes(db, file);
+    saved.save(1, INDEX);
+    fs.writeFileSync(`${file}.index`, Buffer.from(INDEX).fill(0x41, 20));
+    expect(() => saved.load(1)).toThrow(/is not the one the database names/);
+    fs.writeFileSync(`${file}.index`, INDEX.subarray(0, 10));
+    expect(() => saved.load(1)).toThrow(/is not the one the database names/);
+    fs.rmSync(`${file}.index`);
+    expect(() => saved.load(1)).toThrow(/cannot be read \(ENOENT\)/);
+  });
+
+  it("reads an index an earlier version saved in the database itself", () => {
+    const { db, file } = database();
+    db.prepare("INSERT INTO search_index (name, store_version, data) VALUES ('articles', 3, ?)").run(INDEX);
+    expect(Buffer.from(savedIndexes(db, file).load(3)!)).toEqual(INDEX);
+  });
+
+  it("keeps the index of a database in memory in the database, as there is no folder to put a file in", () => {
+    const db = openDatabase(":memory:");
+    onTestFinished(() => {
+      db.close();
+    });
+    const saved = savedIndexes(db, ":memory:");
+    saved.save(1, INDEX);
+    expect(saved.file).toBeUndefined();
+    expect(Buffer.from(saved.load(1)!)).toEqual(INDEX);
+    expect(fs.existsSync(":memory:.index")).toBe(false);
+  });
+
+  it("leaves no half-written file, and no row naming one, when the file cannot be written", () => {
+    const { db, file } = database();
+    const saved = savedIndexes(db, file);
+    // A folder where the file goes: writing under the temporary name works, putting it in place does not.
+    fs.mkdirSync(`${file}.index`);
+    expect(() => saved.save(1, INDEX)).toThrow();
+    expect(saved.load(1)).toBeUndefined();
+    expect(fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  });
+});
