@@ -1,13 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
-import type { ArticleStore } from "../src/articles/store.js";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { createArticleStore, type ArticleStore } from "../src/articles/store.js";
 import { createCore, MAX_QUESTION_LENGTH, type Core } from "../src/core.js";
 import { RegbotError, type RegbotErrorCode } from "../src/errors.js";
 import { openTempStore, tempDir, writeFiles } from "./fakes/temp-store.js";
 import { regbotErrorOf } from "./fakes/regbot-error.js";
 import { savedIndexes } from "../src/search/saved-index.js";
+import { openDatabase } from "../src/storage/database.js";
 
 const THAI_JSON = JSON.stringify({
   title: "Thailand bans crypto payments",
@@ -269,6 +270,19 @@ describe("ask", () => {
     const saves = countIndexSaves(store);
     expect(citedIds(secondProcess(store).core, THAI_QUESTION)).toEqual(citedIds(core, THAI_QUESTION));
     expect(saves()).toBe(1);
+  });
+
+  it("answers from a read-only database without writing an index file beside it", () => {
+    const { core, store } = setup();
+    const expected = citedIds(core, THAI_QUESTION);
+    fs.rmSync(`${store.file}.index`);
+    const db = openDatabase(store.file, { readonly: true });
+    onTestFinished(() => {
+      db.close();
+    });
+    const readonlyCore = createCore({ store: createArticleStore(db, { file: store.file }), readonly: true });
+    expect(citedIds(readonlyCore, THAI_QUESTION)).toEqual(expected);
+    expect(fs.existsSync(`${store.file}.index`)).toBe(false);
   });
 
   it("forgets the words of a removed article, so a typo is not corrected to them", () => {

@@ -1,5 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import type { Db } from "../storage/database.js";
 
 /**
@@ -29,7 +30,7 @@ interface FileDescriptor {
 /** Saved indexes of the database `db`, whose file is `dbFile`. */
 export function savedIndexes(db: Db, dbFile: string): SavedIndexes {
   const inMemory = dbFile === "" || dbFile === ":memory:" || dbFile.startsWith("file::memory:");
-  const file = inMemory ? undefined : `${dbFile}.index`;
+  const file = inMemory ? undefined : `${path.resolve(dbFile)}.index`;
   const read = db.prepare<[], { store_version: number; data: Uint8Array | string | null }>("SELECT store_version, data FROM search_index WHERE name = 'articles'");
   const write = db.prepare<[number, Uint8Array]>(
     "INSERT INTO search_index (name, store_version, data) VALUES ('articles', ?, ?) ON CONFLICT (name) DO UPDATE SET store_version = excluded.store_version, data = excluded.data",
@@ -37,44 +38,79 @@ export function savedIndexes(db: Db, dbFile: string): SavedIndexes {
   return {
     file,
     load(version) {
-      const saved = read.get();
-      if (!saved || saved.store_version !== version) return undefined;
-      // An index saved as JSON text comes from a version before the binary layout: rebuilt like any other format.
-      if (typeof saved.data === "string" || saved.data === null) throw new Error("the saved index is in the old JSON layout");
-      const descriptor = fileDescriptor(saved.data);
-      // Saved in the row itself: by a version before index files, or for a database in memory.
-      if (!descriptor) return saved.data;
-      if (!file) throw new Error("the saved index is in a file, and this database has none");
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(file);
-      } catch (error) {
-        throw new Error(`the saved index file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      // Another process may save between reading the row and reading the file: then the row has changed, and the
+      // pair is read again.
+      for (let attempt = 1; ; attempt++) {
+        const saved = read.get();
+        if (!saved || saved.store_version !== version) return undefined;
+        // An index saved as JSON text comes from a version before the binary layout: rebuilt like any other format.
+        if (typeof saved.data === "string" || saved.data === null) throw new Error("the saved index is in the old JSON layout");
+        const descriptor = fileDescriptor(saved.data);
+        // Saved in the row itself: by a version before index files, or for a database in memory.
+        if (!descriptor) return saved.data;
+        if (!file) throw new Error("the saved index is in a file, and this database has none");
+        try {
+          return readNamed(file, descriptor);
+        } catch (error) {
+          const now = read.get();
+          const changed = now?.store_version !== saved.store_version || !Buffer.from(now.data as Uint8Array).equals(saved.data);
+          if (!changed || attempt === 3) throw error;
+        }
       }
-      if (bytes.length !== descriptor.bytes || checksum(bytes) !== descriptor.sha256) {
-        throw new Error(`the saved index file ${file} is not the one the database names (another save, or a cut write)`);
-      }
-      return bytes;
     },
     save(version, bytes) {
       if (!file) {
         write.run(version, bytes);
         return;
       }
-      // Written under another name and renamed, so the file's name never stands for half an index; the row, written
-      // last, names the file's bytes, so a save cut short anywhere leaves nothing that passes for the index.
-      const temporary = `${file}.${process.pid}.tmp`;
+      removeAbandoned(file);
+      // Written under a name of its own and renamed, so the file's name never stands for half an index. The rename
+      // and the row naming the file's bytes happen in one write transaction: two processes saving at once take
+      // turns, so the row always names the file in place, and a save cut short leaves nothing that passes for the
+      // index.
+      const temporary = `${file}.${randomUUID()}.tmp`;
       try {
         fs.writeFileSync(temporary, bytes);
-        fs.renameSync(temporary, file);
-      } catch (error) {
+        const descriptor: FileDescriptor = { bytes: bytes.length, sha256: checksum(bytes) };
+        db.transaction(() => {
+          fs.renameSync(temporary, file);
+          write.run(version, Buffer.from(`${FILE_MAGIC}${JSON.stringify(descriptor)}`));
+        }).immediate();
+      } finally {
         fs.rmSync(temporary, { force: true });
-        throw error;
       }
-      const descriptor: FileDescriptor = { bytes: bytes.length, sha256: checksum(bytes) };
-      write.run(version, Buffer.from(`${FILE_MAGIC}${JSON.stringify(descriptor)}`));
     },
   };
+}
+
+/** The bytes of the index file `file`, when they are the ones `descriptor` names; else throws why not. */
+function readNamed(file: string, descriptor: FileDescriptor): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    throw new Error(`the saved index file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (bytes.length !== descriptor.bytes || checksum(bytes) !== descriptor.sha256) {
+    throw new Error(`the saved index file ${file} is not the one the database names (another save, or a cut write)`);
+  }
+  return bytes;
+}
+
+/** Temporary files of saves that a killed process left, an hour old or more: each can be as large as the index. */
+function removeAbandoned(file: string): void {
+  const folder = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  const hourAgo = Date.now() - 3_600_000;
+  try {
+    for (const name of fs.readdirSync(folder)) {
+      if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+      const temporary = path.join(folder, name);
+      if (fs.statSync(temporary).mtimeMs < hourAgo) fs.rmSync(temporary, { force: true });
+    }
+  } catch {
+    // Only tidying: a folder that cannot be listed fails the save itself, with its own reason.
+  }
 }
 
 /** The file's size and checksum, when `data` names an index file rather than holding an index. */

@@ -222,6 +222,8 @@ function keepReplaced(file: string, now: Date): string {
   }
   for (const suffix of JOURNALS) if (fs.existsSync(`${file}${suffix}`)) fs.renameSync(`${file}${suffix}`, `${kept}${suffix}`);
   fs.rmSync(`${file}-shm`, { force: true });
+  // The saved search index goes with the database it was saved for (see src/search/saved-index.ts).
+  if (fs.existsSync(`${file}.index`)) fs.renameSync(`${file}.index`, `${kept}.index`);
   return kept;
 }
 

@@ -31,6 +31,19 @@ describe("savedIndexes", () => {
     expect(fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("removes what saves killed an hour ago or more left under temporary names, and only that", () => {
+    const { db, file } = database();
+    const old = `${file}.index.1f0e.tmp`;
+    const recent = `${file}.index.2a1b.tmp`;
+    const other = `${file}-other.tmp`;
+    for (const name of [old, recent, other]) fs.writeFileSync(name, "left over");
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    fs.utimesSync(old, twoHoursAgo, twoHoursAgo);
+    fs.utimesSync(other, twoHoursAgo, twoHoursAgo);
+    savedIndexes(db, file).save(1, INDEX);
+    expect([old, recent, other].map((name) => fs.existsSync(name))).toEqual([false, true, true]);
+  });
+
   it("does not read a file the database does not name: changed, cut short, or missing", () => {
     const { db, file } = database();
     const saved = savedIndexes(db, file);

@@ -193,12 +193,16 @@ describe("restoreDatabase", () => {
 
   it("keeps the replaced database as <db>.before-restore-<timestamp>, whole, with nothing of it left beside the restored one", async () => {
     const { db, backup } = await changedSinceBackup();
+    const savedIndex = fs.readFileSync(`${db}.index`);
     const report = await restoreDatabase(db, backup, { now: () => new Date("2024-05-01T12:34:56.789Z") });
     expect(report.replaced).toBe(`${db}.before-restore-2024-05-01T12-34-56Z`);
     expect(titles(report.replaced!)).toContain("Thailand bans crypto payments");
     expect(titles(report.replaced!)).not.toContain("China bans crypto trading");
     expect(fs.existsSync(`${db}-wal`)).toBe(false);
     expect(fs.existsSync(`${db}.lock`)).toBe(false);
+    // Its saved search index goes with it.
+    expect(fs.readFileSync(`${report.replaced}.index`)).toEqual(savedIndex);
+    expect(fs.existsSync(`${db}.index`)).toBe(false);
     const again = await restoreDatabase(db, backup, { now: () => new Date("2024-05-01T12:34:56.789Z") });
     expect(again.replaced).toBe(`${db}.before-restore-2024-05-01T12-34-56Z-2`);
   });
