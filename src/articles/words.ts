@@ -85,15 +85,31 @@ function codeUnitsAt(text: string, index: number): number {
  * other readers (a phrase matcher's `matchAll`, the search index).
  */
 export function wordsOf(text: string): Int32Array {
-  const spans = scratch;
-  spans.length = 0;
-  findWords(text, spans);
-  const words = spans.items.slice(0, spans.length);
-  // One huge text's list is not kept for the life of the process.
-  if (spans.items.length > MAX_KEPT_SPANS) scratch = new NumberList(3 * 1024);
-  return words;
+  const spans = borrowSpans();
+  try {
+    findWords(text, spans);
+    return spans.items.slice(0, spans.length);
+  } finally {
+    returnSpans(spans);
+  }
 }
 
-/** Numbers of the largest scratch list {@link wordsOf} keeps between calls: 64k words. */
+/** Numbers of the largest scratch list kept between uses: 64k words. */
 const MAX_KEPT_SPANS = 3 * 65_536;
-let scratch = new NumberList(3 * 1024);
+let freeSpans: NumberList | undefined = new NumberList(3 * 1024);
+
+/**
+ * An empty scratch list for {@link findWords}, reused from call to call. It is lent out: a use within another
+ * gets a list of its own. Give it back with {@link returnSpans}.
+ */
+export function borrowSpans(): NumberList {
+  const spans = freeSpans ?? new NumberList(3 * 1024);
+  freeSpans = undefined;
+  spans.length = 0;
+  return spans;
+}
+
+/** Takes back a list from {@link borrowSpans}, unless one huge text grew it: that much memory is not kept for the life of the process. */
+export function returnSpans(spans: NumberList): void {
+  if (spans.items.length <= MAX_KEPT_SPANS) freeSpans = spans;
+}

@@ -1,6 +1,6 @@
 import { stemmer } from "stemmer";
 import { type PhraseMatch, phraseKey, type WholeWordMatcher, wholeWordMatcher } from "../articles/word-pattern.js";
-import { findWords } from "../articles/words.js";
+import { borrowSpans, findWords, returnSpans } from "../articles/words.js";
 import { NumberList } from "./number-list.js";
 import { ENGLISH_STOP_WORDS } from "./stop-words.js";
 import { jurisdictionAliases, PHRASES, WORDS } from "./vocabulary.js";
@@ -95,10 +95,7 @@ export function scanSpans(
   let spans = words;
   let scratch: NumberList | undefined;
   if (!spans) {
-    // The scratch list is lent out, so a scan within a visit (none today) would find words of its own.
-    scratch = freeSpans ?? new NumberList(3 * 1024);
-    freeSpans = undefined;
-    scratch.length = 0;
+    scratch = borrowSpans();
     findWords(text, scratch);
     spans = scratch.items;
   }
@@ -132,15 +129,9 @@ export function scanSpans(
       }
     }
   } finally {
-    // Lent back, unless one huge text grew it: that much memory is not kept for the life of the process.
-    if (scratch && scratch.items.length <= MAX_KEPT_SPANS) freeSpans = scratch;
+    if (scratch) returnSpans(scratch);
   }
 }
-
-/** Numbers of the largest scratch list {@link scanSpans} keeps between calls: 64k words. */
-const MAX_KEPT_SPANS = 3 * 65_536;
-
-let freeSpans: NumberList | undefined = new NumberList(3 * 1024);
 
 /** False when no phrase of the analyzer can begin with the written word `word` (as {@link scanSpans} finds words). */
 export function mayStartPhrase(word: string): boolean {
