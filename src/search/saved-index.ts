@@ -27,8 +27,18 @@ interface FileDescriptor {
   readonly sha256: string;
 }
 
+/** Options of {@link savedIndexes}. */
+export interface SavedIndexOptions {
+  /**
+   * Reads the index file (`fs.readFileSync`). Another process may save between reading the row and reading the
+   * file; a test puts its save there through this.
+   */
+  readonly readFile?: (file: string) => Buffer;
+}
+
 /** Saved indexes of the database `db`, whose file is `dbFile`. */
-export function savedIndexes(db: Db, dbFile: string): SavedIndexes {
+export function savedIndexes(db: Db, dbFile: string, options: SavedIndexOptions = {}): SavedIndexes {
+  const readFile = options.readFile ?? ((name: string) => fs.readFileSync(name));
   const inMemory = dbFile === "" || dbFile === ":memory:" || dbFile.startsWith("file::memory:");
   const file = inMemory ? undefined : `${path.resolve(dbFile)}.index`;
   const read = db.prepare<[], { store_version: number; data: Uint8Array | string | null }>("SELECT store_version, data FROM search_index WHERE name = 'articles'");
@@ -50,7 +60,7 @@ export function savedIndexes(db: Db, dbFile: string): SavedIndexes {
         if (!descriptor) return saved.data;
         if (!file) throw new Error("the saved index is in a file, and this database has none");
         try {
-          return readNamed(file, descriptor);
+          return readNamed(file, descriptor, readFile);
         } catch (error) {
           const now = read.get();
           const changed = now?.store_version !== saved.store_version || !Buffer.from(now.data as Uint8Array).equals(saved.data);
@@ -84,10 +94,10 @@ export function savedIndexes(db: Db, dbFile: string): SavedIndexes {
 }
 
 /** The bytes of the index file `file`, when they are the ones `descriptor` names; else throws why not. */
-function readNamed(file: string, descriptor: FileDescriptor): Buffer {
+function readNamed(file: string, descriptor: FileDescriptor, readFile: (file: string) => Buffer): Buffer {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readFile(file);
   } catch (error) {
     throw new Error(`the saved index file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }

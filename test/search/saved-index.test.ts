@@ -56,6 +56,53 @@ describe("savedIndexes", () => {
     expect(() => saved.load(1)).toThrow(/cannot be read \(ENOENT\)/);
   });
 
+  describe("when another process saves between reading the row and reading the file", () => {
+    const OTHER = Buffer.from("regbot-index\n{\"pretend\":\"other\"}\n9876543210");
+
+    /** This process's saved indexes, and another connection's, which saves once this process has read the row. */
+    function racing(file: string, saves: (other: ReturnType<typeof savedIndexes>, reads: number) => void) {
+      const { db } = database(file);
+      const { db: otherDb } = database(file);
+      const other = savedIndexes(otherDb, file);
+      let reads = 0;
+      const saved = savedIndexes(db, file, {
+        readFile: (name) => {
+          saves(other, ++reads);
+          return fs.readFileSync(name);
+        },
+      });
+      return { saved, other, reads: () => reads };
+    }
+
+    it("reads the row again and loads the index the other saved for the same store version", () => {
+      const file = path.join(tempDir(), "regbot.db");
+      const { saved, reads } = racing(file, (other, n) => {
+        if (n === 1) other.save(1, OTHER);
+      });
+      saved.save(1, INDEX);
+      expect(Buffer.from(saved.load(1)!)).toEqual(OTHER);
+      expect(reads()).toBe(2);
+    });
+
+    it("finds no index for its store version when the other saved a newer one", () => {
+      const file = path.join(tempDir(), "regbot.db");
+      const { saved } = racing(file, (other, n) => {
+        if (n === 1) other.save(2, OTHER);
+      });
+      saved.save(1, INDEX);
+      expect(saved.load(1)).toBeUndefined();
+      expect(Buffer.from(saved.load(2)!)).toEqual(OTHER);
+    });
+
+    it("gives up after three tries when every read loses the race, and says why", () => {
+      const file = path.join(tempDir(), "regbot.db");
+      const { saved, reads } = racing(file, (other, n) => other.save(1, n % 2 === 1 ? OTHER : INDEX));
+      saved.save(1, INDEX);
+      expect(() => saved.load(1)).toThrow(/is not the one the database names/);
+      expect(reads()).toBe(3);
+    });
+  });
+
   it("reads an index an earlier version saved in the database itself", () => {
     const { db, file } = database();
     db.prepare("INSERT INTO search_index (name, store_version, data) VALUES ('articles', 3, ?)").run(INDEX);
