@@ -71,7 +71,7 @@ describe("savedIndexes", () => {
           return fs.readFileSync(name);
         },
       });
-      return { saved, other, reads: () => reads };
+      return { saved, reads: () => reads };
     }
 
     it("reads the row again and loads the index the other saved for the same store version", () => {
