@@ -109,27 +109,22 @@ function checkArticles(store: ArticleStore): DoctorCheck {
 
 /** The saved search index reflects the store when it was saved at the store's current version, and its file is the one saved. */
 function checkIndex(store: ArticleStore, readonly: boolean, logger: Logger): DoctorCheck {
-  const savedVersion = () =>
-    store.db.prepare<[], { store_version: number }>("SELECT store_version FROM search_index WHERE name = 'articles'").get()?.store_version;
-  /** Why the index saved for the store as it is cannot be read, or `undefined` when it can. */
-  const unreadable = (): string | undefined => {
+  const saved = savedIndexes(store.db, store.file);
+  /** What is wrong with the index saved for the store as it is now, or `undefined` when it can be used. */
+  const unusable = (): string | undefined => {
+    const version = store.version();
+    const savedAt = saved.savedVersion();
+    if (savedAt === undefined) return "was missing";
+    if (savedAt !== version) return `was out of date (saved at store version ${savedAt}, the store is at ${version})`;
     try {
-      savedIndexes(store.db, store.file).load(store.version());
+      saved.load(version);
       return undefined;
     } catch (error) {
-      return describe(error);
+      return `could not be read (${describe(error)})`;
     }
   };
-  const saved = savedVersion();
-  const version = store.version();
-  const cannotRead = saved === version ? unreadable() : undefined;
-  if (saved === version && cannotRead === undefined) return ok("search index", `matches the store (version ${version})`);
-  const was =
-    saved === undefined
-      ? "was missing"
-      : cannotRead !== undefined
-        ? `could not be read (${cannotRead})`
-        : `was out of date (saved at store version ${saved}, the store is at ${version})`;
+  const was = unusable();
+  if (was === undefined) return ok("search index", `matches the store (version ${store.version()})`);
   if (readonly) return problem("search index", `${was}; in a read-only database it is rebuilt in memory at every start. Let regbot write to the database to save it.`);
   try {
     // Answering a question builds the index from the store and saves it, as the bot does at start.
@@ -137,7 +132,7 @@ function checkIndex(store: ArticleStore, readonly: boolean, logger: Logger): Doc
   } catch (error) {
     return problem("search index", `${was}, and rebuilding it failed: ${describe(error)}`);
   }
-  if (savedVersion() !== store.version() || unreadable() !== undefined) {
+  if (unusable() !== undefined) {
     return problem("search index", `${was}, and the rebuilt index could not be saved (the bot rebuilds it at every start). Check the disk space and the permissions of the database and its folder.`);
   }
   return ok("search index", `${was}: rebuilt`);

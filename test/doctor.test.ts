@@ -77,6 +77,16 @@ describe("runDoctor", () => {
     expect(byName(doctor(db))["search index"]!.detail).toMatch(/^matches the store/);
   });
 
+  it("says so when the rebuilt index cannot be saved, as where its file goes is taken", () => {
+    const db = healthyDatabase();
+    fs.rmSync(`${db}.index`);
+    // A folder where the file goes: the rebuilt index cannot be put in its place.
+    fs.mkdirSync(`${db}.index`);
+    const index = byName(doctor(db))["search index"]!;
+    expect(index.ok).toBe(false);
+    expect(index.detail).toMatch(/^could not be read \(.*\), and the rebuilt index could not be saved \(the bot rebuilds it at every start\)\. Check the disk space and the permissions of the database and its folder\.$/);
+  });
+
   it("reports a bad setting by name, with the fix, while the database checks still run", () => {
     const checks = doctor(healthyDatabase(), { REGBOT_MAX_CITATIONS: "abc" });
     const config = byName(checks).configuration!;

@@ -11,6 +11,8 @@ import type { Db } from "../storage/database.js";
  * write, a restored backup) is never read as the index.
  */
 export interface SavedIndexes {
+  /** The store version the saved index reflects, or `undefined` when none is saved. */
+  savedVersion(): number | undefined;
   /** The index saved for store version `version`, or `undefined` when none is. Throws why a saved one cannot be used. */
   load(version: number): Uint8Array | undefined;
   /** Saves the index of store version `version`. Throws when it cannot (a full or read-only disk). */
@@ -47,6 +49,7 @@ export function savedIndexes(db: Db, dbFile: string, options: SavedIndexOptions 
   );
   return {
     file,
+    savedVersion: () => read.get()?.store_version,
     load(version) {
       // Another process may save between reading the row and reading the file: then the row has changed, and the
       // pair is read again.

@@ -21,7 +21,9 @@ describe("savedIndexes", () => {
     const { db, file } = database();
     const saved = savedIndexes(db, file);
     expect(saved.load(1)).toBeUndefined();
+    expect(saved.savedVersion()).toBeUndefined();
     saved.save(1, INDEX);
+    expect(saved.savedVersion()).toBe(1);
     expect(saved.file).toBe(`${file}.index`);
     expect(fs.readFileSync(`${file}.index`)).toEqual(INDEX);
     expect(Buffer.from(saved.load(1)!)).toEqual(INDEX);
