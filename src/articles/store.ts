@@ -233,7 +233,7 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
     const removed: Article[] = [];
     const stamp = now();
     /** The stored article, with the record's body words when the store kept its body as it was. */
-    const changed = (article: Article, record: ArticleRecord, asIs: boolean): ChangedArticle =>
+    const withWords = (article: Article, record: ArticleRecord, asIs: boolean): ChangedArticle =>
       asIs && record.bodyWords ? { ...article, bodyWords: record.bodyWords } : article;
     for (const record of records) {
       const jurisdictions = JSON.stringify(record.jurisdictions);
@@ -252,7 +252,7 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
         outcomes.push("added");
         // The new row is what was just written: read it back only when SQLite may have stored something else.
         const asIs = storesAsIs(record);
-        upserted.push(changed(toArticle(asIs ? row : byIdentity.get(record.identity)!), record, asIs));
+        upserted.push(withWords(toArticle(asIs ? row : byIdentity.get(record.identity)!), record, asIs));
         continue;
       } else if (existing.retracted_at && origin === "bundled" && existing.retracted_by !== "corpus") {
         outcomes.push("unchanged");
@@ -281,7 +281,7 @@ export function createArticleStore(db: Db, options: { file: string; now?: () => 
         outcomes.push(existing.retracted_at ? "added" : "updated");
         if (!existing.retracted_at) removed.push(toArticle(existing));
       }
-      upserted.push(changed(toArticle(byIdentity.get(record.identity)!), record, storesAsIs(record)));
+      upserted.push(withWords(toArticle(byIdentity.get(record.identity)!), record, storesAsIs(record)));
     }
     return { outcomes, change: describe(upserted, removed) };
   });

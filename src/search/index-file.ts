@@ -1,5 +1,5 @@
 import type { IndexedMeta } from "./article-index.js";
-import { PostingList } from "./postings.js";
+import { copyPostings, PostingList } from "./postings.js";
 
 type Lists = readonly [PostingList | null, PostingList | null, PostingList | null];
 
@@ -37,8 +37,6 @@ export interface DecodedIndex {
 }
 
 const MAGIC = "regbot-index\n";
-/** When no article was removed, lists at least this long are copied with `set` over views, shorter ones entry by entry. */
-const SHORT_LIST = 64;
 
 interface Header {
   format: string;
@@ -108,18 +106,9 @@ export function encodeIndex(contents: IndexContents): Uint8Array {
   for (const termLists of lists) {
     for (const list of termLists) {
       if (!list) continue;
-      if (sameNumbers && list.length >= SHORT_LIST) {
-        docs.set(list.docs.subarray(0, list.length), at);
-        tfs.set(list.tfs.subarray(0, list.length), at);
-        at += list.length;
-        continue;
-      }
       if (sameNumbers) {
-        // Most lists are a few postings long: copied by hand, as two views of each would cost more than the copy.
-        for (let j = 0; j < list.length; j++, at++) {
-          docs[at] = list.docs[j]!;
-          tfs[at] = list.tfs[j]!;
-        }
+        copyPostings(list.docs, list.tfs, 0, list.length, docs, tfs, at);
+        at += list.length;
         continue;
       }
       for (let j = 0; j < list.length; j++) {

@@ -26,7 +26,7 @@ export class PostingList {
   append(docs: Uint32Array, tfs: Uint8Array, from: number, to: number): void {
     const n = to - from;
     if (this.length + n > this.docs.length) this.reserve(Math.max(this.length + n, this.length * 2));
-    copy(docs, tfs, from, to, this.docs, this.tfs, this.length);
+    copyPostings(docs, tfs, from, to, this.docs, this.tfs, this.length);
     this.length += n;
     this.live += n;
   }
@@ -35,7 +35,7 @@ export class PostingList {
     // A view of saved bytes is copied out the first time it grows.
     const docs = new Uint32Array(capacity);
     const tfs = new Uint8Array(capacity);
-    copy(this.docs, this.tfs, 0, this.length, docs, tfs, 0);
+    copyPostings(this.docs, this.tfs, 0, this.length, docs, tfs, 0);
     this.docs = docs;
     this.tfs = tfs;
   }
@@ -45,7 +45,7 @@ export class PostingList {
 const COPY_WHOLE_FROM = 32;
 
 /** Copies the postings `docs[from…to)` and their term frequencies to `toDocs` and `toTfs` at `at`. */
-function copy(docs: Uint32Array, tfs: Uint8Array, from: number, to: number, toDocs: Uint32Array, toTfs: Uint8Array, at: number): void {
+export function copyPostings(docs: Uint32Array, tfs: Uint8Array, from: number, to: number, toDocs: Uint32Array, toTfs: Uint8Array, at: number): void {
   if (to - from >= COPY_WHOLE_FROM) {
     toDocs.set(docs.subarray(from, to), at);
     toTfs.set(tfs.subarray(from, to), at);
